@@ -1,0 +1,204 @@
+"""People, programs, roles and clearance records.
+
+Rules about who may do what live in accounts/access.py and accounts/selectors.py; the
+models hold fields and constraints only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+ADULT_AGE_YEARS = 18
+
+
+class Program(models.Model):
+    """A mentoring program: owns circles, rules and staff. Nobody sees another's data."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    max_mentees = models.PositiveSmallIntegerField(default=1)
+    min_mentors = models.PositiveSmallIntegerField(default=2)
+    max_mentors = models.PositiveSmallIntegerField(default=4)
+    max_active_circles = models.PositiveSmallIntegerField(
+        default=2, help_text="How many open circles one mentor may be in at a time."
+    )
+    retention_days = models.PositiveIntegerField(
+        default=365 * 7,
+        help_text="Days after a circle closes before its archive key is destroyed.",
+    )
+    crisis_resources = models.TextField(
+        blank=True,
+        default=(
+            "If you are thinking about hurting yourself or are in danger, call or text "
+            "988 (Suicide & Crisis Lifeline), or 911 in an emergency. Program staff "
+            "have been told and will reach out."
+        ),
+        help_text="Shown to a participant whose message mentions a crisis.",
+    )
+    crisis_steps = models.TextField(
+        blank=True,
+        default=(
+            "1. Read the thread now. 2. Contact the participant by the program's crisis "
+            "protocol. 3. If there is immediate danger, call 911. 4. Record what you did."
+        ),
+        help_text="Shown to monitors on an urgent flag.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person. Roles are per program (ProgramRole); coordinator is per circle."""
+
+    display_name = models.CharField(
+        max_length=100, blank=True, help_text="The name other members see."
+    )
+    date_of_birth = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def shown_name(self) -> str:
+        return str(self)
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def is_minor(self) -> bool:
+        age = self.age_on(timezone.localdate())
+        return age is not None and age < ADULT_AGE_YEARS
+
+
+class Role(models.TextChoices):
+    MENTEE = "mentee", "Mentee"
+    MENTOR = "mentor", "Mentor"
+    MONITOR = "monitor", "Monitor"
+    ADMIN = "admin", "Administrator"
+
+
+STAFF_ROLES = (Role.MONITOR, Role.ADMIN)
+PARTICIPANT_ROLES = (Role.MENTEE, Role.MENTOR)
+
+
+class ProgramRole(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_roles"
+    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program", "role"], name="one_role_grant_per_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.program}"
+
+
+class CodeOfConduct(models.Model):
+    """A versioned code of conduct; publishing a new version asks everyone again."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="conduct_versions"
+    )
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["program", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "version"], name="one_conduct_text_per_version"
+            )
+        ]
+        verbose_name = "code of conduct"
+        verbose_name_plural = "codes of conduct"
+
+    def __str__(self) -> str:
+        return f"{self.program} code of conduct v{self.version}"
+
+
+class ConductAcceptance(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="conduct_acceptances",
+    )
+    conduct = models.ForeignKey(
+        CodeOfConduct, on_delete=models.PROTECT, related_name="acceptances"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "conduct"], name="accept_conduct_version_once"
+            )
+        ]
+
+
+class ClearanceKind(models.TextChoices):
+    SCREENING = "screening", "Screening and background check"
+    TRAINING = "training", "Training completed"
+    PARENTAL_CONSENT = "parental_consent", "Parental consent"
+
+
+class ClearanceRecord(models.Model):
+    """One piece of clearance, recorded by staff: who, when, and (for consent) by whom."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clearances"
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="clearances"
+    )
+    kind = models.CharField(max_length=32, choices=ClearanceKind.choices)
+    completed_on = models.DateField(default=timezone.localdate)
+    guardian_name = models.CharField(max_length=200, blank=True)
+    guardian_relation = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="parental_consent")
+                | (~models.Q(guardian_name="") & ~models.Q(guardian_relation="")),
+                name="consent_names_guardian",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.user} · {self.program}"

@@ -1,0 +1,1 @@
+def list_home(*, user): return {}
