@@ -17,7 +17,7 @@ ADULT_AGE_YEARS = 18
 
 
 class Program(models.Model):
-    """A mentoring program: owns circles, rules and staff. Nobody sees another's data."""
+    """A mentoring program: owns circles, rules and staff; nobody sees another's."""
 
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
@@ -43,8 +43,9 @@ class Program(models.Model):
     crisis_steps = models.TextField(
         blank=True,
         default=(
-            "1. Read the thread now. 2. Contact the participant by the program's crisis "
-            "protocol. 3. If there is immediate danger, call 911. 4. Record what you did."
+            "1. Read the thread now. 2. Contact the participant by the program's "
+            "crisis protocol. 3. If there is immediate danger, call 911. 4. Record "
+            "what you did."
         ),
         help_text="Shown to monitors on an urgent flag.",
     )
@@ -159,6 +160,9 @@ class ConductAcceptance(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.conduct}"
+
 
 class ClearanceKind(models.TextChoices):
     SCREENING = "screening", "Screening and background check"
@@ -167,7 +171,7 @@ class ClearanceKind(models.TextChoices):
 
 
 class ClearanceRecord(models.Model):
-    """One piece of clearance, recorded by staff: who, when, and (for consent) by whom."""
+    """A piece of clearance recorded by staff: who, when, and for consent, by whom."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clearances"

@@ -18,7 +18,9 @@ class Circle(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="circles")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="circles"
+    )
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -28,7 +30,7 @@ class Circle(models.Model):
         blank=True,
         help_text="What the members agreed about contact after the circle closes.",
     )
-    # The last seq handed out; bumped under the circle's row lock (services.post_message).
+    # The last seq handed out, bumped under the circle's row lock (post_message).
     last_seq = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
@@ -48,7 +50,9 @@ class CircleRole(models.TextChoices):
 
 
 class Membership(models.Model):
-    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
+    circle = models.ForeignKey(
+        Circle, on_delete=models.CASCADE, related_name="memberships"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
     )
@@ -88,7 +92,9 @@ class Membership(models.Model):
 class Agreement(models.Model):
     """The circle's mentoring agreement, as in the programs' forms. Versioned."""
 
-    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="agreements")
+    circle = models.ForeignKey(
+        Circle, on_delete=models.CASCADE, related_name="agreements"
+    )
     version = models.PositiveIntegerField()
     meeting_frequency = models.CharField(max_length=200, default="Weekly")
     meeting_length_minutes = models.PositiveSmallIntegerField(default=60)
@@ -154,6 +160,9 @@ class AgreementAcceptance(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.agreement}"
+
 
 class Message(models.Model):
     """A message's metadata. The body is sealed in the archive, never stored here."""
@@ -164,7 +173,9 @@ class Message(models.Model):
         HELD = "held", "Held for review"
         HIDDEN = "hidden", "Hidden by a monitor"
 
-    circle = models.ForeignKey(Circle, on_delete=models.PROTECT, related_name="messages")
+    circle = models.ForeignKey(
+        Circle, on_delete=models.PROTECT, related_name="messages"
+    )
     seq = models.PositiveBigIntegerField()
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
