@@ -155,6 +155,20 @@ CHANNEL_LAYERS = (
     else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 )
 
+# Socket rate limits. Sends: a burst of 8, then one a second (a fast typist, not a
+# script). Any frame: a burst of 40, then 10 a second. Typing notices past one every two
+# seconds are dropped. 30 refused frames within 10 s closes the socket with 4429.
+# Benchmarks and load tests raise them through the environment.
+CHAT_RATE_LIMITS = {
+    "send_burst": float(os.environ.get("CHAT_SEND_BURST", "8")),
+    "send_per_second": float(os.environ.get("CHAT_SEND_PER_SECOND", "1")),
+    "frame_burst": float(os.environ.get("CHAT_FRAME_BURST", "40")),
+    "frame_per_second": float(os.environ.get("CHAT_FRAME_PER_SECOND", "10")),
+    "typing_per_second": 0.5,
+    "flood_strikes": 30,
+    "flood_window_seconds": 10.0,
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from tests.factories import make_circle
 
@@ -23,13 +26,44 @@ def archive_keys_in_tmp(settings: pytest.FixtureRequest, tmp_path: Path) -> None
     settings.ARCHIVE_MASTER_KEYS = ""  # type: ignore[attr-defined]
     settings.ARCHIVE_KEY_FILE = tmp_path / "archive_master_keys"  # type: ignore[attr-defined]
     settings.ARCHIVE_SIGNING_KEY_FILE = tmp_path / "archive_signing_key"  # type: ignore[attr-defined]
-    try:
-        from archive.keys import forget_keys
-    except ImportError:
-        return
-    forget_keys()
+    from archive.keys import clear_key_cache
+
+    clear_key_cache()
 
 
 @pytest.fixture
 def circle_set(db: None):  # type: ignore[no-untyped-def]
     return make_circle()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    from messaging import ratelimit
+
+    ratelimit.reset()
+
+
+@pytest_asyncio.fixture(params=["memory", "redis"])
+async def channel_layers(request, settings):  # type: ignore[no-untyped-def]
+    """Run a socket test on the in-process layer and, when REDIS_URL is set, on Redis."""
+    from channels.layers import channel_layers as layers
+
+    from config.settings import redis_layers
+
+    if request.param == "redis":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("REDIS_URL is not set: the Redis layer is tested in CI")
+        config = redis_layers(url, os.environ.get("CHANNEL_LAYER", "pubsub"))
+        config["default"]["CONFIG"]["prefix"] = f"test{uuid.uuid4().hex[:12]}"  # type: ignore[index]
+        settings.CHANNEL_LAYERS = config
+    else:
+        settings.CHANNEL_LAYERS = {
+            "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        }
+    layers.backends.clear()
+    yield request.param
+    layer = layers.backends.get("default")
+    if layer is not None and hasattr(layer, "flush"):
+        await layer.flush()
+    layers.backends.clear()

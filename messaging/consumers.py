@@ -1,0 +1,256 @@
+"""The sockets: a member's circle chat and a monitor's live flag feed.
+
+Thin: authenticate, parse frames, rate-limit, call one service per frame through
+database_sync_to_async, relay layer events. Not AsyncJsonWebsocketConsumer: its
+decoder lets bad JSON escape (channels#2219).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import monitored_programs
+from config.errors import AppError, NotAllowed, NotLoggedIn
+from messaging import broadcast, ratelimit
+from messaging.access import ChatMember, access_circle_for_chat
+from messaging.errors import BadFrame, RateLimited, ServerError
+from messaging.frames import (
+    ClientFrame,
+    HistoryFrame,
+    ReportFrame,
+    ResumeFrame,
+    SendFrame,
+    TypingFrame,
+    parse_client_frame,
+)
+from messaging.services import (
+    MessageView,
+    list_after,
+    list_history,
+    member_may_listen,
+    post_message,
+    report_message,
+)
+
+logger = logging.getLogger("circles.sockets")
+
+SERVER_ERROR = ServerError(
+    _(
+        "Something went wrong on our side; your message may not have been sent. "
+        "It is safe to send it again."
+    )
+)
+TOO_MANY_SOCKETS = 4429
+
+
+def dumps(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, ensure_ascii=False)
+
+
+class CircleConsumer(AsyncWebsocketConsumer):
+    """A member's socket in one circle: parse frames, call services, relay events."""
+
+    member: ChatMember | None = None
+    user: User | None = None
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        await self.accept()  # accept first so browsers see 4401/4403/4404, not 1006
+        user = self.scope.get("user")
+        circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
+        try:
+            if user is None or not user.is_authenticated:
+                raise NotLoggedIn(_("Please log in."))
+            self.member = await database_sync_to_async(access_circle_for_chat)(
+                user=user, circle_id=circle_id
+            )
+        except AppError as error:
+            await self.close(code=error.close_code)
+            return
+        if not ratelimit.socket_opened(user.pk):
+            self.member = None
+            await self.close(code=TOO_MANY_SOCKETS)
+            return
+        self.user = user
+        self.frames = ratelimit.new_frame_bucket()
+        self.typing = ratelimit.new_typing_bucket()
+        self.flood = ratelimit.new_flood_guard()
+        for group in (
+            broadcast.circle_group(circle_id),
+            broadcast.user_group(user.pk),
+        ):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.member is not None:
+            ratelimit.socket_closed(self.member.user_id)
+            self.member = None
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None
+    ) -> None:
+        if self.member is None:
+            return
+        try:
+            if not self.frames.take():
+                raise RateLimited(_("Too many frames; slow down."))
+            await self.handle(parse_client_frame(text_data, bytes_data))
+        except RateLimited as error:
+            await self.send(text_data=error.frame_json())
+            if self.flood.refuse():
+                logger.warning("socket closed for flooding user=%s", self.member.user_id)
+                await self.close(code=RateLimited.close_code)
+        except AppError as error:
+            await self.send(text_data=error.frame_json())
+        except Exception:  # not BaseException: cancellation must still propagate
+            logger.exception("frame failed circle=%s", self.member.circle_id)
+            await self.send(text_data=SERVER_ERROR.frame_json())
+
+    async def handle(self, frame: ClientFrame) -> None:
+        member, user = self.member, self.user
+        assert member is not None and user is not None  # noqa: S101 -- set in connect
+        match frame:
+            case SendFrame(client_id=client_id, body=body):
+                if not ratelimit.person_send_bucket(member.user_id).take():
+                    raise RateLimited(
+                        _("You are sending messages too fast; wait a moment and resend.")
+                    )
+                ack = await database_sync_to_async(post_message)(
+                    sender=user, circle_id=member.circle_id, client_id=client_id, body=body
+                )
+                await self.send(text_data=dumps(ack.frame()))
+            case HistoryFrame(before=before, limit=limit):
+                page = await database_sync_to_async(list_history)(
+                    user=user, circle_id=member.circle_id, before=before, limit=limit
+                )
+                await self.send(text_data=dumps(page.frame_for("history", member.user_id)))
+            case ResumeFrame(after=after):
+                page = await database_sync_to_async(list_after)(
+                    user=user, circle_id=member.circle_id, after=after
+                )
+                await self.send(text_data=dumps(page.frame_for("resume", member.user_id)))
+            case TypingFrame():
+                if self.typing.take():
+                    await database_sync_to_async(member_may_listen)(
+                        user=user, circle_id=member.circle_id
+                    )
+                    await self.channel_layer.group_send(
+                        broadcast.circle_group(member.circle_id),
+                        {
+                            "type": broadcast.TYPING,
+                            "sender": {
+                                "id": member.user_id,
+                                "name": member.name,
+                                "role": "coordinator" if member.is_coordinator else member.role,
+                            },
+                        },
+                    )
+            case ReportFrame(seq=seq, reason=reason):
+                await database_sync_to_async(report_message)(
+                    user=user, circle_id=member.circle_id, seq=seq, reason=reason
+                )
+                await self.send(text_data=dumps({"type": "reported", "seq": seq}))
+
+    # Layer events. Their types are constants in messaging/broadcast.py, never a client's.
+
+    async def circle_message(self, event: dict[str, Any]) -> None:
+        if self.member is None:
+            return
+        if "circle_id" in event and event["circle_id"] != self.member.circle_id:
+            return  # a held message for this person's socket in another circle
+        view = MessageView.from_dict(event["message"])
+        await self.send(text_data=dumps(view.frame_for(self.member.user_id)))
+
+    async def circle_typing(self, event: dict[str, Any]) -> None:
+        if self.member is not None and event["sender"]["id"] != self.member.user_id:
+            await self.send(text_data=dumps({"type": "typing", "sender": event["sender"]}))
+
+    async def circle_hidden(self, event: dict[str, Any]) -> None:
+        if self.member is not None:
+            await self.send(text_data=dumps({"type": "hidden", "seq": event["seq"]}))
+
+    async def circle_released(self, event: dict[str, Any]) -> None:
+        if self.member is not None:
+            await self.send(text_data=dumps({"type": "released", "seq": event["seq"]}))
+
+    async def circle_closed(self, event: dict[str, Any]) -> None:
+        await self._end(NotAllowed(_("This circle has been closed.")))
+
+    async def member_revoked(self, event: dict[str, Any]) -> None:
+        if self.member is not None and event["circle_id"] == self.member.circle_id:
+            await self._end(NotAllowed(_("You are no longer a member of this circle.")))
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        await self._end(NotLoggedIn(_("You have logged out.")))
+
+    async def _end(self, error: AppError) -> None:
+        if self.member is None:
+            return
+        await self.send(text_data=error.frame_json())
+        await self.close(code=error.close_code)
+        await self.disconnect(error.close_code)
+
+
+class MonitorConsumer(AsyncWebsocketConsumer):
+    """A monitor's live feed of new flags and reports in their programs."""
+
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=NotLoggedIn.close_code)
+            return
+        program_ids = await database_sync_to_async(
+            lambda: list(monitored_programs(user).values_list("pk", flat=True))
+        )()
+        if not program_ids:
+            await self.close(code=NotAllowed.close_code)
+            return
+        for group in [broadcast.monitors_group(pk) for pk in program_ids] + [
+            broadcast.user_group(user.pk)
+        ]:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        self.connected_at = time.monotonic()
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None
+    ) -> None:
+        # The feed is one-way; monitors act over HTTP (POST /api/monitor/flags/<id>/).
+        await self.send(
+            text_data=BadFrame(
+                _("This socket only sends; act on flags over the monitor API.")
+            ).frame_json()
+        )
+
+    async def monitor_flag(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=dumps({"type": "flag", **event["flag"]}))
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        await self.close(code=NotLoggedIn.close_code)
+
+    async def member_revoked(self, event: dict[str, Any]) -> None:
+        return  # monitors are not circle members
+
+    async def circle_message(self, event: dict[str, Any]) -> None:
+        return  # a monitor's own held message in a circle: not for this feed

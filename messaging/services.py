@@ -1,0 +1,343 @@
+"""The message path: post, read back (history, resume) and report messages.
+
+post_message is one transaction: re-check the member, allocate a gap-free seq under the
+circle's row lock, moderate, seal the body in the archive, record flags; broadcasts go
+out only after commit. Bodies never touch a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from accounts.models import User
+from archive.services import open_bodies, seal_message, seal_note
+from config.errors import NotFound
+from messaging import broadcast
+from messaging.access import access_circle, check_can_chat
+from messaging.errors import BadFrame
+from messaging.models import Circle, Membership, Message
+from moderation.engine import Verdict, moderate
+from moderation.engine.errors import SanitizeError
+from moderation.engine.sanitize import sanitize
+from moderation.selectors import rules_for_circle
+from moderation.services import record_flags, record_report
+
+logger = logging.getLogger("circles.messaging")
+
+RESUME_LIMIT = 500
+# A contact number split over a sender's consecutive messages is caught by looking back
+# at their last few messages in the circle, within this window.
+LOOKBACK_MESSAGES = 3
+LOOKBACK_WINDOW = timedelta(minutes=10)
+
+VISIBLE_TO_MEMBERS = (Message.Status.DELIVERED, Message.Status.FLAGGED)
+
+
+@dataclass(frozen=True)
+class Ack:
+    client_id: str
+    status: str  # delivered | flagged | held | blocked
+    seq: int | None
+    reason: dict[str, str] | None = None
+    support: str | None = None
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": "ack",
+            "client_id": self.client_id,
+            "status": self.status,
+            "seq": self.seq,
+            "reason": self.reason,
+            "support": self.support,
+        }
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """A message as plain data: what a `message` frame is rendered from."""
+
+    seq: int
+    sender: dict[str, object]
+    body: str
+    sent_at: str
+    status: str
+    client_id: str
+
+    def frame_for(self, viewer_id: int) -> dict[str, object]:
+        own = self.sender["id"] == viewer_id
+        frame: dict[str, object] = {
+            "type": "message",
+            "seq": self.seq,
+            "sender": self.sender,
+            "body": self.body,
+            "sent_at": self.sent_at,
+            # Only the writer learns that their message is flagged or held.
+            "status": self.status if own else "delivered",
+        }
+        if own:
+            frame["client_id"] = self.client_id
+        return frame
+
+    def event(self) -> dict[str, object]:
+        return {"type": broadcast.MESSAGE, "message": self.as_dict()}
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "seq": self.seq,
+            "sender": self.sender,
+            "body": self.body,
+            "sent_at": self.sent_at,
+            "status": self.status,
+            "client_id": self.client_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MessageView:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Page:
+    messages: list[MessageView] = field(default_factory=list)
+    has_more: bool = False
+
+    def frame_for(self, kind: str, viewer_id: int) -> dict[str, object]:
+        return {
+            "type": kind,
+            "messages": [m.frame_for(viewer_id) for m in self.messages],
+            "has_more": self.has_more,
+        }
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def sender_roles(circle: Circle) -> dict[int, dict[str, object]]:
+    """Every member the circle ever had, as `sender` objects: one query."""
+    people: dict[int, dict[str, object]] = {}
+    for membership in Membership.objects.filter(circle=circle).select_related("user"):
+        role = "coordinator" if membership.is_coordinator else membership.role
+        people[membership.user_id] = {
+            "id": membership.user_id,
+            "name": membership.user.shown_name,
+            "role": role,
+        }
+    return people
+
+
+def sender_of(membership: Membership, user: User) -> dict[str, object]:
+    role = "coordinator" if membership.is_coordinator else membership.role
+    return {"id": user.pk, "name": user.shown_name, "role": role}
+
+
+def reason_of(verdict: Verdict) -> dict[str, str] | None:
+    if verdict.action not in ("hold", "block"):
+        return None
+    category = next(
+        (hit.category for hit in verdict.hits if hit.action == verdict.action),
+        verdict.categories[0] if verdict.categories else "",
+    )
+    return {"category": category, "detail": verdict.reason}
+
+
+def recent_texts(*, sender: User, circle: Circle) -> list[str]:
+    """The sender's last few messages here, oldest first, for split-number checks."""
+    since = timezone.now() - LOOKBACK_WINDOW
+    seqs = list(
+        Message.objects.filter(circle=circle, sender=sender, sent_at__gte=since)
+        .order_by("-seq")
+        .values_list("seq", flat=True)[:LOOKBACK_MESSAGES]
+    )
+    if not seqs:
+        return []
+    bodies = open_bodies(circle_id=circle.pk, seqs=seqs)
+    return [bodies[seq] for seq in sorted(seqs) if seq in bodies]
+
+
+def earlier_ack(*, sender: User, circle: Circle, client_id: str) -> Ack | None:
+    """The ack of a message this sender already sent with this client_id, if any."""
+    earlier = Message.objects.filter(sender=sender, client_id=client_id).first()
+    if earlier is None:
+        return None
+    if earlier.circle_id != circle.pk:
+        raise BadFrame(
+            _("That client_id was already used in another circle; use a new one."),
+            field="client_id",
+        )
+    status = earlier.status
+    reason = support = None
+    if status in (Message.Status.HELD, Message.Status.FLAGGED):
+        # Say again why: moderate the stored text once more (resends are rare).
+        text = open_bodies(circle_id=circle.pk, seqs=[earlier.seq]).get(earlier.seq, "")
+        verdict = moderate(text, rules=rules_for_circle(circle))
+        reason, support = reason_of(verdict), verdict.support
+    if status == Message.Status.HIDDEN:
+        status = Message.Status.DELIVERED
+    return Ack(
+        client_id=client_id, status=status, seq=earlier.seq, reason=reason, support=support
+    )
+
+
+@sensitive_variables("body", "text")
+@transaction.atomic
+def post_message(*, sender: User, circle_id: int, client_id: str, body: str) -> Ack:
+    """Moderate, store and (after commit) deliver one message. Idempotent on client_id."""
+    circle = access_circle(user=sender, circle_id=circle_id, lock=True)
+    membership = check_can_chat(user=sender, circle=circle)
+    if (ack := earlier_ack(sender=sender, circle=circle, client_id=client_id)) is not None:
+        return ack  # the client resent after a drop: same ack, no second row
+    try:
+        text = sanitize(body)
+    except SanitizeError as error:
+        raise BadFrame(str(error), field="body") from None
+    verdict = moderate(
+        text,
+        rules=rules_for_circle(circle),
+        previous=recent_texts(sender=sender, circle=circle),
+    )
+    if verdict.blocks:
+        logger.info("message blocked circle=%s categories=%s", circle.pk, verdict.categories)
+        return Ack(client_id=client_id, status="blocked", seq=None, reason=reason_of(verdict))
+    circle.last_seq += 1
+    circle.save(update_fields=["last_seq"])
+    status = verdict.status
+    assert status is not None  # noqa: S101 -- only a block has no status
+    message = Message.objects.create(
+        circle=circle,
+        seq=circle.last_seq,
+        sender=sender,
+        client_id=client_id,
+        status=status,
+        length=len(verdict.text),
+    )
+    seal_message(message=message, text=verdict.text)
+    flags = record_flags(message=message, verdict=verdict)
+    view = MessageView(
+        seq=message.seq,
+        sender=sender_of(membership, sender),
+        body=verdict.text,
+        sent_at=iso(message.sent_at),
+        status=status,
+        client_id=client_id,
+    )
+    if verdict.delivers:
+        broadcast.broadcast_on_commit(broadcast.circle_group(circle.pk), view.event())
+    else:
+        # Held: only the writer's own sockets (other tabs) see it, marked held.
+        broadcast.broadcast_on_commit(
+            broadcast.user_group(sender.pk), {**view.event(), "circle_id": circle.pk}
+        )
+    for flag in flags:
+        broadcast.broadcast_on_commit(
+            broadcast.monitors_group(circle.program_id),
+            {"type": broadcast.FLAG, "flag": flag},
+        )
+    logger.info(
+        "message stored circle=%s seq=%s status=%s length=%s",
+        circle.pk,
+        message.seq,
+        status,
+        message.length,
+    )
+    return Ack(
+        client_id=client_id,
+        status=status,
+        seq=message.seq,
+        reason=reason_of(verdict),
+        support=verdict.support,
+    )
+
+
+def visible_to(user: User) -> Q:
+    """Members see delivered messages, and their own held ones (marked held)."""
+    return Q(status__in=VISIBLE_TO_MEMBERS) | Q(sender=user, status=Message.Status.HELD)
+
+
+def render(circle: Circle, messages: list[Message]) -> list[MessageView]:
+    if not messages:
+        return []
+    bodies = open_bodies(circle_id=circle.pk, seqs=[m.seq for m in messages])
+    people = sender_roles(circle)
+    return [
+        MessageView(
+            seq=m.seq,
+            sender=people.get(m.sender_id, {"id": m.sender_id, "name": "", "role": ""}),
+            body=bodies.get(m.seq, ""),
+            sent_at=iso(m.sent_at),
+            status=m.status,
+            client_id=m.client_id,
+        )
+        for m in messages
+    ]
+
+
+def list_history(
+    *, user: User, circle_id: int, before: int | None, limit: int
+) -> Page:
+    """Up to `limit` visible messages before seq `before` (or the newest), newest last."""
+    circle = access_circle(user=user, circle_id=circle_id)
+    check_can_chat(user=user, circle=circle)
+    messages = Message.objects.filter(circle=circle).filter(visible_to(user))
+    if before is not None:
+        messages = messages.filter(seq__lt=before)
+    rows = list(messages.order_by("-seq")[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    rows.reverse()
+    return Page(messages=render(circle, rows), has_more=has_more)
+
+
+def list_after(*, user: User, circle_id: int, after: int) -> Page:
+    """Every visible message with seq > `after`, in order (in pages of RESUME_LIMIT)."""
+    circle = access_circle(user=user, circle_id=circle_id)
+    check_can_chat(user=user, circle=circle)
+    rows = list(
+        Message.objects.filter(circle=circle, seq__gt=after)
+        .filter(visible_to(user))
+        .order_by("seq")[: RESUME_LIMIT + 1]
+    )
+    has_more = len(rows) > RESUME_LIMIT
+    return Page(messages=render(circle, rows[:RESUME_LIMIT]), has_more=has_more)
+
+
+def get_visible(*, user: User, circle_id: int, seq: int) -> MessageView:
+    circle = access_circle(user=user, circle_id=circle_id)
+    check_can_chat(user=user, circle=circle)
+    message = Message.objects.filter(circle=circle, seq=seq).filter(visible_to(user)).first()
+    if message is None:
+        raise NotFound(_("No such message."))
+    return render(circle, [message])[0]
+
+
+@sensitive_variables("reason")
+@transaction.atomic
+def report_message(*, user: User, circle_id: int, seq: int, reason: str) -> int:
+    """A member raises a concern about a message they can see; staff are alerted."""
+    circle = access_circle(user=user, circle_id=circle_id)
+    check_can_chat(user=user, circle=circle)
+    message = Message.objects.filter(circle=circle, seq=seq).filter(visible_to(user)).first()
+    if message is None:
+        raise BadFrame(_("There is no message {seq} to report.").format(seq=seq), field="seq")
+    sealed = seal_note(circle_id=circle.pk, purpose="report", text=reason.strip())
+    flag = record_report(message=message, reporter=user, reason_ciphertext=sealed)
+    broadcast.broadcast_on_commit(
+        broadcast.monitors_group(circle.program_id), {"type": broadcast.FLAG, "flag": flag}
+    )
+    logger.info("report raised circle=%s seq=%s", circle.pk, seq)
+    return seq
+
+
+def member_may_listen(*, user: User, circle_id: int) -> None:
+    """Raise if `user` may no longer read this circle (re-checked on every frame)."""
+    circle = access_circle(user=user, circle_id=circle_id)
+    check_can_chat(user=user, circle=circle)
