@@ -55,7 +55,7 @@ def dumps(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False)
 
 
-class CircleConsumer(AsyncWebsocketConsumer):
+class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped base
     """A member's socket in one circle: parse frames, call services, relay events."""
 
     member: ChatMember | None = None
@@ -110,7 +110,9 @@ class CircleConsumer(AsyncWebsocketConsumer):
         except RateLimited as error:
             await self.send(text_data=error.frame_json())
             if self.flood.refuse():
-                logger.warning("socket closed for flooding user=%s", self.member.user_id)
+                logger.warning(
+                    "socket closed for flooding user=%s", self.member.user_id
+                )
                 await self.close(code=RateLimited.close_code)
         except AppError as error:
             await self.send(text_data=error.frame_json())
@@ -120,27 +122,38 @@ class CircleConsumer(AsyncWebsocketConsumer):
 
     async def handle(self, frame: ClientFrame) -> None:
         member, user = self.member, self.user
-        assert member is not None and user is not None  # noqa: S101 -- set in connect
+        if member is None or user is None:  # connect refused: nothing to handle
+            return
         match frame:
             case SendFrame(client_id=client_id, body=body):
                 if not ratelimit.person_send_bucket(member.user_id).take():
                     raise RateLimited(
-                        _("You are sending messages too fast; wait a moment and resend.")
+                        _(
+                            "You are sending messages too fast; wait a moment "
+                            "and resend."
+                        )
                     )
                 ack = await database_sync_to_async(post_message)(
-                    sender=user, circle_id=member.circle_id, client_id=client_id, body=body
+                    sender=user,
+                    circle_id=member.circle_id,
+                    client_id=client_id,
+                    body=body,
                 )
                 await self.send(text_data=dumps(ack.frame()))
             case HistoryFrame(before=before, limit=limit):
                 page = await database_sync_to_async(list_history)(
                     user=user, circle_id=member.circle_id, before=before, limit=limit
                 )
-                await self.send(text_data=dumps(page.frame_for("history", member.user_id)))
+                await self.send(
+                    text_data=dumps(page.frame_for("history", member.user_id))
+                )
             case ResumeFrame(after=after):
                 page = await database_sync_to_async(list_after)(
                     user=user, circle_id=member.circle_id, after=after
                 )
-                await self.send(text_data=dumps(page.frame_for("resume", member.user_id)))
+                await self.send(
+                    text_data=dumps(page.frame_for("resume", member.user_id))
+                )
             case TypingFrame():
                 if self.typing.take():
                     await database_sync_to_async(member_may_listen)(
@@ -153,7 +166,9 @@ class CircleConsumer(AsyncWebsocketConsumer):
                             "sender": {
                                 "id": member.user_id,
                                 "name": member.name,
-                                "role": "coordinator" if member.is_coordinator else member.role,
+                                "role": "coordinator"
+                                if member.is_coordinator
+                                else member.role,
                             },
                         },
                     )
@@ -163,7 +178,8 @@ class CircleConsumer(AsyncWebsocketConsumer):
                 )
                 await self.send(text_data=dumps({"type": "reported", "seq": seq}))
 
-    # Layer events. Their types are constants in messaging/broadcast.py, never a client's.
+    # Layer events: their types are constants in messaging/broadcast.py, never a
+    # client's.
 
     async def circle_message(self, event: dict[str, Any]) -> None:
         if self.member is None:
@@ -175,7 +191,9 @@ class CircleConsumer(AsyncWebsocketConsumer):
 
     async def circle_typing(self, event: dict[str, Any]) -> None:
         if self.member is not None and event["sender"]["id"] != self.member.user_id:
-            await self.send(text_data=dumps({"type": "typing", "sender": event["sender"]}))
+            await self.send(
+                text_data=dumps({"type": "typing", "sender": event["sender"]})
+            )
 
     async def circle_hidden(self, event: dict[str, Any]) -> None:
         if self.member is not None:
@@ -203,7 +221,7 @@ class CircleConsumer(AsyncWebsocketConsumer):
         await self.disconnect(error.close_code)
 
 
-class MonitorConsumer(AsyncWebsocketConsumer):
+class MonitorConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped base
     """A monitor's live feed of new flags and reports in their programs."""
 
     groups_joined: list[str]

@@ -130,9 +130,9 @@ def parse_report(data: dict[str, object]) -> ReportFrame:
     reason = _text(data, "reason")
     if len(reason) > MAX_REASON_CHARS:
         raise FrameTooLong(
-            _("A concern can be at most {limit} characters; this one has {length}.").format(
-                limit=MAX_REASON_CHARS, length=len(reason)
-            ),
+            _(
+                "A concern can be at most {limit} characters; this one has {length}."
+            ).format(limit=MAX_REASON_CHARS, length=len(reason)),
             field="reason",
         )
     if not reason.strip():
@@ -154,7 +154,9 @@ def parse_client_frame(text_data: str | None, bytes_data: bytes | None) -> Clien
         raise BadFrame(_("Frames must be JSON text, not binary."))
     if len(text_data) > MAX_FRAME_CHARS:
         raise FrameTooLong(
-            _("A frame can be at most {limit} characters.").format(limit=MAX_FRAME_CHARS)
+            _("A frame can be at most {limit} characters.").format(
+                limit=MAX_FRAME_CHARS
+            )
         )
     try:
         data = json.loads(text_data)
@@ -166,7 +168,9 @@ def parse_client_frame(text_data: str | None, bytes_data: bytes | None) -> Clien
     parser = PARSERS.get(kind) if isinstance(kind, str) else None
     if parser is None:
         raise BadFrame(
-            _("Unknown frame type; use one of: {types}.").format(types=", ".join(PARSERS)),
+            _("Unknown frame type; use one of: {types}.").format(
+                types=", ".join(PARSERS)
+            ),
             field="type",
         )
     return parser(data)

@@ -15,7 +15,7 @@ from django.conf import settings
 
 @dataclass
 class TokenBucket:
-    """`burst` tokens at most, refilled at `per_second`; a take that finds none fails."""
+    """`burst` tokens at most, refilled at `per_second`; a take finding none fails."""
 
     burst: float
     per_second: float
@@ -28,7 +28,9 @@ class TokenBucket:
 
     def take(self, cost: float = 1.0) -> bool:
         now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.per_second)
+        self.tokens = min(
+            self.burst, self.tokens + (now - self.updated) * self.per_second
+        )
         self.updated = now
         if self.tokens >= cost:
             self.tokens -= cost

@@ -184,17 +184,23 @@ def earlier_ack(*, sender: User, circle: Circle, client_id: str) -> Ack | None:
     if status == Message.Status.HIDDEN:
         status = Message.Status.DELIVERED
     return Ack(
-        client_id=client_id, status=status, seq=earlier.seq, reason=reason, support=support
+        client_id=client_id,
+        status=status,
+        seq=earlier.seq,
+        reason=reason,
+        support=support,
     )
 
 
 @sensitive_variables("body", "text")
 @transaction.atomic
 def post_message(*, sender: User, circle_id: int, client_id: str, body: str) -> Ack:
-    """Moderate, store and (after commit) deliver one message. Idempotent on client_id."""
+    """Moderate, store and (after commit) deliver a message; idempotent on client_id."""
     circle = access_circle(user=sender, circle_id=circle_id, lock=True)
     membership = check_can_chat(user=sender, circle=circle)
-    if (ack := earlier_ack(sender=sender, circle=circle, client_id=client_id)) is not None:
+    if (
+        ack := earlier_ack(sender=sender, circle=circle, client_id=client_id)
+    ) is not None:
         return ack  # the client resent after a drop: same ack, no second row
     try:
         text = sanitize(body)
@@ -206,8 +212,12 @@ def post_message(*, sender: User, circle_id: int, client_id: str, body: str) -> 
         previous=recent_texts(sender=sender, circle=circle),
     )
     if verdict.blocks:
-        logger.info("message blocked circle=%s categories=%s", circle.pk, verdict.categories)
-        return Ack(client_id=client_id, status="blocked", seq=None, reason=reason_of(verdict))
+        logger.info(
+            "message blocked circle=%s categories=%s", circle.pk, verdict.categories
+        )
+        return Ack(
+            client_id=client_id, status="blocked", seq=None, reason=reason_of(verdict)
+        )
     circle.last_seq += 1
     circle.save(update_fields=["last_seq"])
     status = verdict.status
@@ -281,10 +291,8 @@ def render(circle: Circle, messages: list[Message]) -> list[MessageView]:
     ]
 
 
-def list_history(
-    *, user: User, circle_id: int, before: int | None, limit: int
-) -> Page:
-    """Up to `limit` visible messages before seq `before` (or the newest), newest last."""
+def list_history(*, user: User, circle_id: int, before: int | None, limit: int) -> Page:
+    """Up to `limit` visible messages before seq `before` (or newest), newest last."""
     circle = access_circle(user=user, circle_id=circle_id)
     check_can_chat(user=user, circle=circle)
     messages = Message.objects.filter(circle=circle).filter(visible_to(user))
@@ -313,7 +321,9 @@ def list_after(*, user: User, circle_id: int, after: int) -> Page:
 def get_visible(*, user: User, circle_id: int, seq: int) -> MessageView:
     circle = access_circle(user=user, circle_id=circle_id)
     check_can_chat(user=user, circle=circle)
-    message = Message.objects.filter(circle=circle, seq=seq).filter(visible_to(user)).first()
+    message = (
+        Message.objects.filter(circle=circle, seq=seq).filter(visible_to(user)).first()
+    )
     if message is None:
         raise NotFound(_("No such message."))
     return render(circle, [message])[0]
@@ -325,13 +335,18 @@ def report_message(*, user: User, circle_id: int, seq: int, reason: str) -> int:
     """A member raises a concern about a message they can see; staff are alerted."""
     circle = access_circle(user=user, circle_id=circle_id)
     check_can_chat(user=user, circle=circle)
-    message = Message.objects.filter(circle=circle, seq=seq).filter(visible_to(user)).first()
+    message = (
+        Message.objects.filter(circle=circle, seq=seq).filter(visible_to(user)).first()
+    )
     if message is None:
-        raise BadFrame(_("There is no message {seq} to report.").format(seq=seq), field="seq")
+        raise BadFrame(
+            _("There is no message {seq} to report.").format(seq=seq), field="seq"
+        )
     sealed = seal_note(circle_id=circle.pk, purpose="report", text=reason.strip())
     flag = record_report(message=message, reporter=user, reason_ciphertext=sealed)
     broadcast.broadcast_on_commit(
-        broadcast.monitors_group(circle.program_id), {"type": broadcast.FLAG, "flag": flag}
+        broadcast.monitors_group(circle.program_id),
+        {"type": broadcast.FLAG, "flag": flag},
     )
     logger.info("report raised circle=%s seq=%s", circle.pk, seq)
     return seq

@@ -23,6 +23,7 @@ class ChatClient:
         self.reader: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
         self.ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.pending: set[asyncio.Future[None]] = set()
 
     @property
     def last_seq(self) -> int:
@@ -66,9 +67,11 @@ class ChatClient:
             gap = frame["seq"] > self.last_seq + 1
             self._see(frame)
             if gap and self.socket is not None:  # missed something: ask for it
-                asyncio.ensure_future(
+                task = asyncio.ensure_future(
                     self.socket.send(json.dumps({"type": "resume", "after": 0}))
                 )
+                self.pending.add(task)
+                task.add_done_callback(self.pending.discard)
         elif kind in ("resume", "history"):
             for message in frame["messages"]:
                 self._see(message)

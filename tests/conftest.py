@@ -12,6 +12,21 @@ import pytest_asyncio
 from tests.factories import make_circle
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """SQLite tests use a file, as production does: in-memory shared-cache databases
+    lock whole tables instead of queueing concurrent writers (WAL, busy timeout)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    # Socket tests reach the database from database_sync_to_async's worker thread:
+    # close those connections after each call, so the test database can be dropped.
+    database["CONN_MAX_AGE"] = 0
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """Argon2 is slow on purpose; tests that are about hashing restore it."""
@@ -45,7 +60,7 @@ def fresh_rate_limits() -> None:
 
 @pytest_asyncio.fixture(params=["memory", "redis"])
 async def channel_layers(request, settings):  # type: ignore[no-untyped-def]
-    """Run a socket test on the in-process layer and, when REDIS_URL is set, on Redis."""
+    """Run a socket test on the in-process layer and, with REDIS_URL set, on Redis."""
     from channels.layers import channel_layers as layers
 
     from config.settings import redis_layers

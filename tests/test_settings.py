@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PRINT_BACKEND = (
+    "from django.conf import settings; "
+    "print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
+)
 
 
 def run_manage(*args, env_extra, tmp_path):
@@ -62,7 +66,7 @@ def test_the_embedded_default_makes_its_secret_in_var_with_mode_0600(tmp_path):
     ],
 )
 def test_redis_url_selects_a_redis_channel_layer(tmp_path, kind, backend):
-    code = "from django.conf import settings; print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
+    code = PRINT_BACKEND
     result = run_manage(
         "shell",
         "-v",
@@ -76,6 +80,6 @@ def test_redis_url_selects_a_redis_channel_layer(tmp_path, kind, backend):
 
 
 def test_without_redis_url_the_layer_is_in_process(tmp_path):
-    code = "from django.conf import settings; print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
+    code = PRINT_BACKEND
     result = run_manage("shell", "-v", "0", "-c", code, env_extra={}, tmp_path=tmp_path)
     assert result.stdout.strip() == "channels.layers.InMemoryChannelLayer"
