@@ -22,6 +22,7 @@ TYPING = "circle.typing"
 HIDDEN = "circle.hidden"
 CLOSED = "circle.closed"
 REVOKED = "member.revoked"
+SESSION_ENDED = "session.ended"
 FLAG = "monitor.flag"
 
 

@@ -75,6 +75,13 @@ class _FoldTable(dict[int, str]):
 
     def __missing__(self, key: int) -> str:
         value = _fold_char(chr(key))
+        # Fold the expansion too until nothing changes ("ำ" NFKC-expands to a mark the
+        # fold then drops), so folding twice changes nothing.
+        for _ in range(4):
+            again = "".join(_fold_char(char) for char in value)
+            if again == value:
+                break
+            value = again
         self[key] = value
         return value
 
