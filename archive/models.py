@@ -258,3 +258,52 @@ class ShredRecord(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"circle {self.circle_id} shredded at {self.shredded_at}"
+
+
+class ExportJob(models.Model):
+    """An export requested from the administrator pages, run in the background.
+
+    Progress lives here, so any server process can answer "how far along?"; the bundle
+    (already encrypted to the recipient) is written under var/exports/.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.PROTECT, related_name="+"
+    )
+    circle = models.ForeignKey(
+        "messaging.Circle",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    recipient = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.RUNNING
+    )
+    total = models.PositiveBigIntegerField(default=0)
+    done = models.PositiveBigIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    messages = models.PositiveBigIntegerField(default=0)
+    public_key = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.get_status_display()})"

@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from frontend import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("staff/", include("frontend.staff_urls")),
     path("circles/<int:circle_id>/", views.chat, name="circle-chat"),
     path("circles/<int:circle_id>/welcome/", views.welcome, name="circle-welcome"),
     path(
