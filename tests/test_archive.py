@@ -678,6 +678,11 @@ def test_no_message_text_in_the_database_file_its_wal_or_logs(
     archive_keys, tmp_path, caplog
 ):
     """Scans every row (iterdump) and the raw bytes of a file copy of the test DB."""
+    if connection.vendor != "sqlite":
+        pytest.skip(
+            "SQLite's file and WAL; on any backend, every table's rows are scanned by "
+            "tests/test_post_message.py::test_no_body_is_stored_in_plaintext_anywhere"
+        )
     circle = build_circle()
     mentee, mentor, monitor = build_user(), build_user(), build_user()
     purpose = "control-string-in-audit-4411"

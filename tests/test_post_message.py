@@ -78,7 +78,7 @@ def test_a_resend_with_the_same_client_id_stores_nothing_new(
 
 
 @pytest.mark.django_db
-def test_no_body_is_stored_in_plaintext_anywhere_in_the_database():
+def test_no_body_is_stored_in_plaintext_anywhere():
     circle_set = make_circle()
     post_message(
         sender=circle_set.mentee,
