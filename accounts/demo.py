@@ -16,6 +16,7 @@ from accounts.models import (
     ClearanceRecord,
     CodeOfConduct,
     ConductAcceptance,
+    Profile,
     Program,
     ProgramRole,
     Role,
@@ -112,6 +113,51 @@ def _clear(user: User, program: Program, kinds: Sequence[str], by: User) -> None
         )
 
 
+# Matching profiles, so suggestions have reasons to show. Varied by number so the
+# ranking differs between mentees; created once, never overwriting staff's edits.
+_AVAILABILITY = (
+    ["tue_evening", "thu_evening"],
+    ["mon_evening", "sat_morning"],
+    ["tue_evening", "sat_afternoon"],
+    ["wed_afternoon", "thu_evening"],
+)
+_PROFILE_TEXT = {
+    "riverside": {
+        "goals": ("housing, work", "work, driving licence", "housing, family"),
+        "interests": ("basketball, cooking", "music, fishing", "cooking, faith"),
+        "counties": ("Polk County", "Story County"),
+        "experience": "reentry",
+    },
+    "northfield": {
+        "goals": ("school, college applications", "confidence, school", "first job"),
+        "interests": ("gaming, art", "soccer, music", "art, reading"),
+        "counties": ("Linn County", "Johnson County"),
+        "experience": "foster_care",
+    },
+}
+
+
+def _profile(user: User, program: Program, slug: str, number: int, mentor: int) -> None:
+    """`mentor` is 0 for the mentee, 1 and 2 for a circle's mentors a and b."""
+    text = _PROFILE_TEXT.get(slug)
+    if text is None:
+        return
+    turn = number + mentor
+    shared = mentor == 0 or turn % 2 == 0
+    Profile.objects.get_or_create(
+        user=user,
+        program=program,
+        defaults={
+            "goals": text["goals"][turn % len(text["goals"])],
+            "interests": text["interests"][turn % len(text["interests"])],
+            "availability": _AVAILABILITY[turn % len(_AVAILABILITY)],
+            "county": text["counties"][turn % len(text["counties"])],
+            "languages": "English, Spanish" if turn % 3 == 0 else "English",
+            "lived_experience": [text["experience"]] if shared else [],
+        },
+    )
+
+
 @transaction.atomic
 def seed_demo(*, circles: int, password: str) -> dict[str, Any]:
     password_hash = make_password(password)  # hashed once: argon2 is slow on purpose
@@ -173,6 +219,7 @@ def seed_demo(*, circles: int, password: str) -> dict[str, Any]:
             if spec.minors:
                 kinds.append(ClearanceKind.PARENTAL_CONSENT)
             _clear(mentee, program, kinds, admin)
+            _profile(mentee, program, spec.slug, number, 0)
             mentors = []
             for letter in ("a", "b"):
                 mentor = participant(
@@ -187,6 +234,7 @@ def seed_demo(*, circles: int, password: str) -> dict[str, Any]:
                     [ClearanceKind.SCREENING, ClearanceKind.TRAINING],
                     admin,
                 )
+                _profile(mentor, program, spec.slug, number, 1 if letter == "a" else 2)
                 mentors.append(mentor)
             circle, created = Circle.objects.get_or_create(
                 program=program, name=f"{spec.name.split()[0]} circle {number}"

@@ -49,6 +49,19 @@ class Program(models.Model):
         ),
         help_text="Shown to monitors on an urgent flag.",
     )
+    crisis_escalation_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        help_text="An urgent flag no monitor has acknowledged within this many "
+        "minutes is escalated to the program's administrators.",
+    )
+    matching_uses_gender = models.BooleanField(
+        default=False,
+        help_text="Matching may consider a mentee's preferred gender of mentors.",
+    )
+    matching_uses_age = models.BooleanField(
+        default=False,
+        help_text="Matching may consider a mentee's preferred age range of mentors.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -206,3 +219,103 @@ class ClearanceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.user} · {self.program}"
+
+
+# Matching profiles ---------------------------------------------------------------
+# What staff record about a participant for matching, per program (a person in two
+# programs has two profiles; neither program sees the other's). Scoring is in
+# accounts/matching.py.
+
+WEEKDAYS = (
+    ("mon", "Monday"),
+    ("tue", "Tuesday"),
+    ("wed", "Wednesday"),
+    ("thu", "Thursday"),
+    ("fri", "Friday"),
+    ("sat", "Saturday"),
+    ("sun", "Sunday"),
+)
+DAY_PARTS = (
+    ("morning", "morning"),
+    ("afternoon", "afternoon"),
+    ("evening", "evening"),
+)
+AVAILABILITY_SLOTS = tuple(
+    f"{day}_{part}" for day, _d in WEEKDAYS for part, _p in DAY_PARTS
+)
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    NONBINARY = "nonbinary", "Non-binary"
+    ANOTHER = "another", "Another gender"
+
+
+class LivedExperience(models.TextChoices):
+    REENTRY = "reentry", "Reentry after prison or jail"
+    RECOVERY = "recovery", "Recovery from addiction"
+    FOSTER_CARE = "foster_care", "Foster care"
+    MILITARY = "military", "Military service"
+    PARENTING = "parenting", "Raising children"
+
+
+class Profile(models.Model):
+    """What matching knows about a participant in one program; staff record it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profiles"
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="profiles"
+    )
+    interests = models.TextField(
+        blank=True, help_text="One per line or separated by commas."
+    )
+    goals = models.TextField(
+        blank=True,
+        help_text="A mentee: what they want to work on. A mentor: what they can "
+        "help with. One per line or separated by commas.",
+    )
+    availability = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Weekday and time-of-day slots, such as tue_evening.",
+    )
+    county = models.CharField(max_length=100, blank=True)
+    languages = models.CharField(
+        max_length=200, blank=True, help_text="Separated by commas."
+    )
+    gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
+    preferred_mentor_gender = models.CharField(
+        max_length=16,
+        choices=Gender.choices,
+        blank=True,
+        help_text="A mentee's preference; used only where the program allows it.",
+    )
+    preferred_mentor_age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    preferred_mentor_age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    lived_experience = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Codes from LivedExperience, such as reentry.",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["program", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program"], name="one_profile_per_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"profile · {self.user} · {self.program}"

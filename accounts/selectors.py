@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import (
@@ -74,11 +74,12 @@ def get_clearance(*, user: User, program: Program, role: str) -> Clearance:
         missing.append(Missing.SCREENING)
     if ClearanceKind.TRAINING not in records:
         missing.append(Missing.TRAINING)
-    conduct = current_conduct(program)
-    if (
-        conduct is None
-        or not ConductAcceptance.objects.filter(user=user, conduct=conduct).exists()
-    ):
+    # One query: has `user` accepted the newest version the program published?
+    newest = CodeOfConduct.objects.filter(program=program).order_by("-version")
+    accepted_newest = ConductAcceptance.objects.filter(
+        user=user, conduct=Subquery(newest.values("pk")[:1])
+    )
+    if not accepted_newest.exists():
         missing.append(Missing.CONDUCT)
     if user.is_minor and ClearanceKind.PARENTAL_CONSENT not in records:
         missing.append(Missing.PARENTAL_CONSENT)

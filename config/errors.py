@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"  # HTTP bodies only; sockets close with 4404
     NOT_LOGGED_IN = "not_logged_in"
     INVALID = "invalid"  # HTTP: a form or JSON body that does not validate
+    CONFLICT = "conflict"  # HTTP: someone else holds it (a monitor's claim on a flag)
 
 
 class AppError(Exception):

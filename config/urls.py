@@ -9,5 +9,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/monitor/", include("moderation.urls")),
+    path("api/circles/", include("messaging.urls")),
+    path("", include("frontend.monitor_urls")),
+    path("", include("frontend.life_urls")),
     path("", include("frontend.urls")),
 ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -70,14 +71,18 @@ def current_agreement(circle: Circle) -> Agreement | None:
     return circle.agreements.order_by("-version").first()
 
 
-def members_missing_agreement(circle: Circle, agreement: Agreement) -> int:
-    """How many active members have not accepted `agreement`."""
-    accepted = AgreementAcceptance.objects.filter(agreement=agreement).values("user_id")
-    return (
-        Membership.objects.filter(circle=circle, left_at__isnull=True)
-        .filter(~Q(user_id__in=accepted))
-        .count()
+def members_waiting() -> Coalesce:
+    """Per agreement (as an annotation): active members who have not accepted it."""
+    accepted = AgreementAcceptance.objects.filter(agreement=OuterRef(OuterRef("pk")))
+    waiting = (
+        Membership.objects.filter(circle=OuterRef("circle"), left_at__isnull=True)
+        .exclude(user_id__in=accepted.values("user_id"))
+        .order_by()
+        .values("circle")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
+    return Coalesce(Subquery(waiting, output_field=IntegerField()), 0)
 
 
 def check_can_chat(*, user: User, circle: Circle) -> Membership:
@@ -90,12 +95,17 @@ def check_can_chat(*, user: User, circle: Circle) -> Membership:
     clearance = get_clearance(user=user, program=circle.program, role=membership.role)
     if not clearance.is_cleared:
         raise NotAllowed(" ".join(clearance.sentences()))
-    agreement = current_agreement(circle)
+    # The newest version and how many active members have not accepted it: one query.
+    agreement = (
+        circle.agreements.annotate(waiting=members_waiting())
+        .order_by("-version")
+        .first()
+    )
     if agreement is None:
         raise NotAllowed(
             _("This circle has no agreement yet; its coordinator writes it.")
         )
-    if members_missing_agreement(circle, agreement):
+    if agreement.waiting:
         raise NotAllowed(
             _(
                 "Every member must accept the circle's current agreement (version "

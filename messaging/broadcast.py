@@ -20,6 +20,7 @@ logger = logging.getLogger("circles.broadcast")
 MESSAGE = "circle.message"
 TYPING = "circle.typing"
 HIDDEN = "circle.hidden"
+RELEASED = "circle.released"
 CLOSED = "circle.closed"
 REVOKED = "member.revoked"
 SESSION_ENDED = "session.ended"

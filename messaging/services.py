@@ -8,6 +8,7 @@ out only after commit. Bodies never touch a log line.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,7 +26,7 @@ from messaging import broadcast
 from messaging.access import access_circle, check_can_chat
 from messaging.errors import BadFrame
 from messaging.models import Circle, Membership, Message
-from moderation.engine import Verdict, moderate
+from moderation.engine import Verdict, fold_text, moderate
 from moderation.engine.errors import SanitizeError
 from moderation.engine.sanitize import sanitize
 from moderation.selectors import rules_for_circle
@@ -150,6 +151,20 @@ def reason_of(verdict: Verdict) -> dict[str, str] | None:
     return {"category": category, "detail": verdict.reason}
 
 
+# The engine reads earlier messages only when this one has a digit (after folding:
+# fullwidth and keycap digits count) or spells out at least three numbers.
+SPELLED_NUMBER = re.compile(
+    r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b"
+)
+
+
+def may_continue_a_number(text: str) -> bool:
+    plain = fold_text(text)
+    return any(char in "0123456789" for char in plain) or (
+        len(SPELLED_NUMBER.findall(plain)) >= 3
+    )
+
+
 def recent_texts(*, sender: User, circle: Circle) -> list[str]:
     """The sender's last few messages here, oldest first, for split-number checks."""
     since = timezone.now() - LOOKBACK_WINDOW
@@ -209,7 +224,11 @@ def post_message(*, sender: User, circle_id: int, client_id: str, body: str) -> 
     verdict = moderate(
         text,
         rules=rules_for_circle(circle),
-        previous=recent_texts(sender=sender, circle=circle),
+        previous=(
+            recent_texts(sender=sender, circle=circle)
+            if may_continue_a_number(text)
+            else ()
+        ),
     )
     if verdict.blocks:
         logger.info(

@@ -44,3 +44,11 @@ def as_app_error(error: SanitizeError) -> AppError:
     if isinstance(error, EmptyBody):
         return EmptyMessage()
     return EmptyMessage()
+
+
+class ClaimedByOther(AppError):
+    """Another monitor is working on the flag (their claim has not lapsed yet)."""
+
+    code = ErrorCode.CONFLICT
+    http_status = 409
+    close_code = 4409

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Program
+from archive.models import AppendOnlyModel
 from messaging.models import Circle, Message
 from moderation.engine import RuleSyntaxError, compile_pattern
 
@@ -41,6 +42,7 @@ class FlagCategory(models.TextChoices):
     CRISIS = Category.CRISIS.value, Category.CRISIS.label
     CIRCLE_TOPIC = Category.CIRCLE_TOPIC.value, Category.CIRCLE_TOPIC.label
     REPORT = "report", "Concern reported by a member"
+    APPEAL = "appeal", "Appeal by a member"
 
 
 class Action(models.TextChoices):
@@ -189,6 +191,25 @@ class Flag(models.Model):
         null=True,
         blank=True,
     )
+    # A claim tells other monitors someone is working on the flag; it lapses by
+    # itself at claimed_until, so a monitor who walks away blocks nobody for long.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-urgent", "-created_at"]
@@ -227,3 +248,115 @@ class Report(models.Model):
         return (
             f"report on {self.circle_id}#{self.message.seq if self.message_id else '?'}"
         )
+
+
+OPEN_STATUSES = (Flag.Status.OPEN, Flag.Status.ESCALATED)
+
+
+class FlagAction(AppendOnlyModel):
+    """One thing a person (or the crisis timer) did to a flag. Append-only.
+
+    The reason is typed by a monitor, so it is sealed with the circle's key like a
+    message body (archive.services.seal_note, purpose FlagAction.PURPOSE).
+    """
+
+    PURPOSE = "flag_action"
+
+    class Kind(models.TextChoices):
+        CLAIM = "claim", "Claimed"
+        UNCLAIM = "unclaim", "Unclaimed"
+        ACKNOWLEDGE = "acknowledge", "Acknowledged"
+        RELEASE = "release", "Released"
+        HIDE = "hide", "Hidden"
+        ESCALATE = "escalate", "Escalated"
+        DISMISS = "dismiss", "Dismissed"
+        RESOLVE = "resolve", "Resolved"
+        UPHOLD = "uphold", "Appeal upheld"
+        OVERTURN = "overturn", "Appeal overturned"
+        AUTO_ESCALATE = "auto_escalate", "Escalated: not acknowledged in time"
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="actions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Empty for the system (the crisis escalation timer).",
+    )
+    action = models.CharField(max_length=16, choices=Kind.choices)
+    reason_ciphertext = models.BinaryField(blank=True, default=b"")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["flag", "at", "id"]
+        indexes = [models.Index(fields=["flag", "at"], name="flag_action_by_flag")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · flag {self.flag_id}"
+
+
+class Appeal(models.Model):
+    """A member asks staff to reconsider a held (or hidden) or a blocked message.
+
+    A blocked message was never stored, so its appellant sends the text again; it is
+    sealed (purpose TEXT_PURPOSE), never kept in plaintext. The appeal waits in the
+    review queue as a flag of category `appeal`.
+    """
+
+    TEXT_PURPOSE = "appeal_text"
+    REASON_PURPOSE = "appeal_reason"
+
+    class Kind(models.TextChoices):
+        HELD = "held", "A held message"
+        BLOCKED = "blocked", "A blocked message"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for a monitor"
+        UPHELD = "upheld", "The original decision stands"
+        OVERTURNED = "overturned", "Overturned: the message was delivered"
+
+    circle = models.ForeignKey(Circle, on_delete=models.PROTECT, related_name="appeals")
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        null=True,
+        blank=True,
+        help_text="The held message; for a blocked one, the message posted when the "
+        "appeal was overturned.",
+    )
+    text_ciphertext = models.BinaryField(blank=True, default=b"")
+    reason_ciphertext = models.BinaryField(blank=True, default=b"")
+    flag = models.OneToOneField(
+        Flag, on_delete=models.PROTECT, related_name="appeal", null=True, blank=True
+    )
+    decision = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message"],
+                condition=models.Q(decision="pending", kind="held"),
+                name="one_pending_appeal_per_message",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"appeal {self.pk} · {self.get_kind_display()} · {self.circle_id}"

@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import Client
 
 from accounts.models import Role
 from tests.factories import PASSWORD, ProgramFactory, make_circle, staff
@@ -121,3 +122,18 @@ def test_passwords_are_hashed_with_argon2():
     from config import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_a_missing_csrf_token_on_the_api_answers_json_saying_what_to_send():
+    circle_set = make_circle()
+    monitor = staff(circle_set.program)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(monitor)
+    response = browser.post(
+        "/api/monitor/flags/1/",
+        data='{"action": "dismiss", "reason": "x"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_allowed"
+    assert "X-CSRFToken" in response.json()["detail"]
