@@ -86,10 +86,11 @@ def _address_key(value: str) -> str:
 
 _ANY_DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(
-    r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b"
+    r"\b(?=[zotfsen])(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b"
 )
-_DIGIT_RUN = re.compile(r"\+?\d(?:[ \t.\-\u2010-\u2015()\[\],_*/\\]{0,3}\d)*")
-_HAS_SEVEN_DIGITS = re.compile(r"(?:\d\D{0,4}){7}")
+_DIGIT_RUN = re.compile(r"(?=[+\d])\+?\d(?:[ \t.\-\u2010-\u2015()\[\],_*/\\]{0,3}\d)*")
+# Seven digits, at most four other characters apart (only whether there are any).
+_HAS_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,4}\d){6}")
 _PHONE_WORDS = re.compile(
     r"\b(?:call|text|txt|cell|phone|number|numbr|num|digits|reach|hmu|hit me|"
     r"contact|whatsapp|signal|telegram|line|mobile|landline|fone|#)\b"
@@ -190,21 +191,26 @@ def find_phones_lib(digits: View, allow: AllowList) -> list[Found]:
 
 # --- emails and links -----------------------------------------------------------------
 
-_EMAIL_HINT = re.compile(r"@|[\(\[\{<]\s*at\s*[\)\]\}>]|\bat\b|\bslash\b|\bdot\b")
+# Each pattern below begins with a look-ahead for the characters a match can begin
+# with: the same matches, found without trying every alternative at every position.
+_EMAIL_HINT = re.compile(
+    r"(?=[@(\[{<asd])(?:@|[\(\[\{<]\s*at\s*[\)\]\}>]|\bat\b|\bslash\b|\bdot\b)"
+)
 _DOMAIN_HINT = re.compile(
-    r"gmail|g mail|yahoo|hotmail|outlook|proton|icloud|aol|msn|\blive\b|ymail|gmx|"
+    r"(?=[gyhopiamld.(\[{<s/])"
+    r"(?:gmail|g mail|yahoo|hotmail|outlook|proton|icloud|aol|msn|\blive\b|ymail|gmx|"
     r"\.\s*(?:com|net|org|edu|gov|me|io|us|co)\b|\bdot\b|[\(\[\{<]\s*dot\s*[\)\]\}>]|"
-    r"\bslash\b|/"
+    r"\bslash\b|/)"
 )
 _EMAIL_SPELLINGS = re.compile(
-    r"\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*"
+    r"(?=[\s(\[{</@.])(?:\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*"
     r"|\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*"
     r"|\s+at\s+"
     r"|\s+dot\s+"
     r"|\s+slash\s+|\s*/\s*"
     r"|\s*@\s*"
     r"|\s+\.\s*|\s*\.\s+(?=(?:com|net|org|edu|gov|me|io|us|co)\b)"
-    r"|(?<=\bg) (?=mail\b)|(?<=\bpay) (?=pal\b)|(?<=\bcash) (?=app\b)"
+    r"|(?<=\bg) (?=mail\b)|(?<=\bpay) (?=pal\b)|(?<=\bcash) (?=app\b))"
 )
 _PROVIDERS = frozenset(
     {
@@ -342,7 +348,8 @@ _STREET_TYPES = (
     r"square|aly|alley|crt|cres|crescent|plz|plaza|calle|avenida"
 )
 _ADDRESS = re.compile(
-    r"\b(?P<number>\d{1,6}[a-z]?)\s+"
+    # "\d(?<!\w\d)" is "\b\d" written so that the search can skip to the digits.
+    r"(?P<number>\d(?<!\w\d)\d{0,5}[a-z]?)\s+"
     r"(?P<name>(?:(?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?\s+)?"
     r"(?:[a-z0-9'\-]+\.?\s+){1,3}?)"
     rf"(?P<type>{_STREET_TYPES})\b\.?"
@@ -566,8 +573,9 @@ _AFTER_APP = re.compile(
     r"(?P<handle>[a-z0-9](?:[ .\-_]{1,3}+[a-z0-9]){2,}+(?![a-z0-9_.\-])"
     r"|@?[a-z0-9][a-z0-9_.\-]{1,29}+)"
 )
-_AT_HANDLE = re.compile(r"(?<![\w@.])@(?P<handle>[a-z0-9_][a-z0-9_.\-]{2,29})")
-_CASHTAG = re.compile(r"(?<![\w$])\$(?P<handle>[a-z][a-z0-9_\-]{2,19})\b")
+# The look-behinds follow the "@"/"$" they check: the search then skips to it.
+_AT_HANDLE = re.compile(r"@(?<![\w@.]@)(?P<handle>[a-z0-9_][a-z0-9_.\-]{2,29})")
+_CASHTAG = re.compile(r"\$(?<![\w$]\$)(?P<handle>[a-z][a-z0-9_\-]{2,19})\b")
 _SOCIAL_CONTEXT = re.compile(
     rf"(?<![a-z0-9])(?:{_APP_PATTERN}|follow|add me|dm|my @|handle)(?![a-z0-9])"
 )
@@ -740,6 +748,9 @@ _APP_WORDS = _skeleton_words(
 )
 _APP_PHRASES = tuple(_skeleton_words(app) for app in _APPS if " " in app)
 _DIGITS = re.compile(r"\d")
+_ASCII_DIGIT = re.compile("[0-9]")
+# Any word of a multi-word app name: without one, none of them can be there.
+_APP_PHRASE_WORDS = frozenset(word for phrase in _APP_PHRASES for word in phrase)
 
 
 def find_contacts(
@@ -760,7 +771,7 @@ def find_contacts(
 
         words = frozenset(skeleton_text(unleet(text)).split())
     found: list[Found] = []
-    digit_count = sum(map(text.count, "0123456789"))
+    digit_count = len(_ASCII_DIGIT.findall(text))
     has_number_words = not _NUMBER_WORDS.isdisjoint(words)
     spelled = has_number_words and len(_NUMBER_WORD.findall(text)) >= 3
     if digit_count >= 7 or spelled or (digit_count and previous_digits):
@@ -788,7 +799,10 @@ def find_contacts(
             for item in find_emails(emails, allow, spelled=True):
                 if not any(a < item.end and item.start < b for a, b in seen):
                     found.append(item)
-    apps = not _APP_WORDS.isdisjoint(words) or any(p <= words for p in _APP_PHRASES)
+    apps = not _APP_WORDS.isdisjoint(words) or (
+        not _APP_PHRASE_WORDS.isdisjoint(words)
+        and any(p <= words for p in _APP_PHRASES)
+    )
     if has_at or "$" in text or apps:
         found.extend(find_handles(base, allow, apps=apps, words=words))
     return found

@@ -166,16 +166,17 @@ def _copy_spans(
         ends.extend(view.ends[start:end])
 
 
+_ASCII_CHARS = frozenset(map(chr, range(128)))
+
+
 def folded(text: str) -> View:
     """NFKC, accents dropped, case-folded, invisibles removed, look-alikes to Latin."""
     if text.isascii():
         return View(text.lower())
     one_to_one = True
     invisible = False
-    for char in set(text):
+    for char in set(text).difference(_ASCII_CHARS):
         code = ord(char)
-        if code < 128:
-            continue
         value = FOLD[code]
         if len(value) == 1:
             continue
@@ -243,7 +244,7 @@ def unleet(text: str) -> str:
     classes = _ascii(text).translate(_CLASSES)
     if "a1" not in classes and "1a" not in classes:
         return text
-    out = list(text)
+    edits: list[tuple[int, str]] = []
     position = 0
     length = len(text)
     while True:
@@ -262,9 +263,18 @@ def unleet(text: str) -> str:
         word = text[start:end]
         core = word.rstrip(_TRAILING_PUNCT)
         if core and not core.isdigit() and not core.isalpha():
-            out[start : start + len(core)] = core.translate(_LEET)
+            edits.append((start, core.translate(_LEET)))
         position = end
-    return "".join(out)
+    if not edits:
+        return text  # only words with trailing "!" and the like: nothing to undo
+    parts: list[str] = []
+    position = 0
+    for start, replacement in edits:  # same length, in order, disjoint
+        parts.append(text[position:start])
+        parts.append(replacement)
+        position = start + len(replacement)
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 # After leetspeak: merge l and i (I/l/1 look alike), every ASCII non-alphanumeric
@@ -279,8 +289,11 @@ def skeleton_text(text: str) -> str:
     """Letters and digits only, single characters merged; the same length as `text`."""
     if not text.isascii():
         # Emoji and other symbols become spaces first, so the translate below usually
-        # runs on ASCII (its fast path).
-        text = _NON_WORD.sub(" ", text)
+        # runs on ASCII (its fast path). ASCII non-word characters become spaces in
+        # the translate anyway: only the other characters need a look.
+        for char in set(text).difference(_ASCII_CHARS):
+            if _NON_WORD.match(char):
+                text = text.replace(char, " ")
     return text.translate(_SKELETON)
 
 
@@ -329,12 +342,22 @@ _EMOJI_CHARS = frozenset(EMOJI_WORDS)
 
 def emoji_words(base: View) -> View:
     """`base` with each meaningful emoji replaced by its word, spaced off."""
-    if base.text.isascii() or _EMOJI_CHARS.isdisjoint(base.text):
+    text = base.text
+    if text.isascii():
         return base
-    edits = [
-        (m.start(), m.end(), f" {EMOJI_WORDS[m.group()]} ")
-        for m in _EMOJI.finditer(base.text)
-    ]
+    present = _EMOJI_CHARS.intersection(text)
+    if not present:
+        return base
+    # Each emoji is one character: its positions, in order (a regex over a class of
+    # astral characters is much slower than str.find).
+    positions: list[int] = []
+    for char in present:
+        index = text.find(char)
+        while index >= 0:
+            positions.append(index)
+            index = text.find(char, index + 1)
+    positions.sort()
+    edits = [(i, i + 1, f" {EMOJI_WORDS[text[i]]} ") for i in positions]
     return rewrite(base, edits)
 
 
@@ -396,8 +419,10 @@ _TENS = {
 }
 _MULTIPLIERS = {"double": 2, "triple": 3}
 _UNIT_WORDS = "|".join(sorted((w for w in _UNITS if len(w) > 2), key=len, reverse=True))
+# The look-aheads name the letters a number word can begin with (same matches, fewer
+# alternatives tried at each word).
 _NUMBER_WORDS = re.compile(
-    r"\b(?:(?P<mult>double|triple)[\s\-]+)?"
+    r"\b(?=[dtfsenzo])(?:(?P<mult>double|triple)[\s\-]+)?"
     r"(?:(?P<tens>twenty|thirty|fou?rty|fifty|sixty|seventy|eighty|ninety)"
     rf"(?:[\s\-]+(?P<tensunit>{_UNIT_WORDS}))?"
     r"|(?P<teen>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
@@ -405,7 +430,7 @@ _NUMBER_WORDS = re.compile(
     rf"|(?P<unit>{_UNIT_WORDS}|oh|o))\b"
 )
 _NUMBER_HINT = re.compile(
-    r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|twenty|thirty|fou?rty|"
+    r"\b(?=[zotfsen])(?:zero|one|two|three|four|five|six|seven|eight|nine|twenty|thirty|fou?rty|"
     r"fifty|sixty|seventy|eighty|ninety)\b"
 )
 # Letters standing in for digits inside a digit group: "5l5", "o1o9", "55S".

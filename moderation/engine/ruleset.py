@@ -121,6 +121,12 @@ class _Rule:
 # multi-part phrases the key is the anchor of).
 _Value = tuple[int, bool, int, tuple[int, ...], tuple[int, ...]]
 _Span = tuple[int, int]
+# A key to look for with str.find: (key, key id, is prefix).
+_Find = tuple[str, int, bool]
+# Per part: one-word phrases; first words of the others, and by first word their keys.
+_Check = tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]
+# Per part: first words, by first word the keys, and keys with no first word.
+_Need = tuple[frozenset[str], dict[str, tuple[_Find, ...]], tuple[_Find, ...]]
 _NUMBER_AFTER = [
     re.compile(rf"(?: +[^ ]+){{0,{gap}}}? +(\d+)(?= )") for gap in range(9)
 ]
@@ -129,6 +135,8 @@ _MONEY_AFTER = re.compile(r" (?:bucks|dollars|doiiars|dollar|doiiar|grand|k)(?= 
 _BREAK = re.compile(r"[.!?;\n]")
 _MASKED = re.compile(r"(?<![a-z0-9*#])[a-z0-9]+[*#][a-z0-9*#]*(?![a-z0-9*#])")
 _MASK_SKELETON = str.maketrans({"l": "i"})
+# One-character words that may be letters spelled out one at a time (not "i", "a").
+_SINGLES = frozenset(chr(c) for c in range(128) if chr(c) not in "ia")
 
 
 class _Compiled:
@@ -175,8 +183,13 @@ class _Compiled:
                                     masks.setdefault((len(word), word[0]), set()).add(
                                         word
                                     )
+        # The automaton holds the keys that can start a match: a rule's whole phrase,
+        # or a multi-part phrase's anchor (its rarest part). The other parts' keys
+        # ("my", "at", "the" ...) are looked for with str.find, and only for the
+        # phrases whose anchor was seen and whose every part is in the message.
         self.automaton: ahocorasick.Automaton | None = None
         in_multi = {k for _, _, parts in self.multi for keys in parts for k in keys}
+        in_automaton: set[int] = set()
         if key_ids:
             automaton = ahocorasick.Automaton()
             for key, k in key_ids.items():
@@ -187,9 +200,64 @@ class _Compiled:
                     tuple(dict.fromkeys(direct.get(k, ()))),
                     tuple(dict.fromkeys(anchors.get(k, ()))),
                 )
-                automaton.add_word(key, value)
+                if value[3] or value[4]:
+                    automaton.add_word(key, value)
+                    in_automaton.add(k)
             automaton.make_automaton()
             self.automaton = automaton
+        # For each multi-part phrase, per literal part: the words its phrases begin
+        # with, and by first word the keys of those phrases; one-word prefixes
+        # ("threat*") apart, as they are not whole words. `needs` decides whether
+        # every part is in the message (parts that may be a number are left out, as
+        # they may always be there); `finds` lists the keys to look for that the
+        # automaton does not hold: (key, key id, is prefix).
+        self.needs: list[tuple[_Check, ...]] = []
+        self.finds: list[tuple[_Need, ...]] = []
+        for _, sequence, _ in self.multi:
+            needs: list[_Check] = []
+            finds: list[_Need] = []
+            for segment in sequence.segments:
+                if not segment.phrases:
+                    continue
+                by_first: dict[str, list[_Find]] = {}
+                prefixes: list[_Find] = []
+                for phrase in segment.phrases:
+                    prefix = phrase.endswith("*")
+                    key = " " + (phrase[:-1] if prefix else phrase + " ")
+                    target = (key, key_ids[key], prefix)
+                    if prefix and " " not in phrase:
+                        prefixes.append(target)
+                    else:
+                        by_first.setdefault(phrase.split(" ", 1)[0], []).append(target)
+                if not segment.number and not prefixes:
+                    # One-word phrases are there when their word is; the others
+                    # are looked for by their first word.
+                    whole = frozenset(
+                        t[0][1:-1]
+                        for g in by_first.values()
+                        for t in g
+                        if not t[2] and " " not in t[0][1:-1]
+                    )
+                    longer = {
+                        w: tuple(t[0] for t in g if t[0][1:-1] not in whole)
+                        for w, g in by_first.items()
+                    }
+                    longer = {w: keys for w, keys in longer.items() if keys}
+                    needs.append((whole, frozenset(longer), longer))
+                missing = {
+                    w: tuple(t for t in group if t[1] not in in_automaton)
+                    for w, group in by_first.items()
+                }
+                missing = {w: group for w, group in missing.items() if group}
+                finds.append(
+                    (
+                        frozenset(missing),
+                        missing,
+                        tuple(t for t in prefixes if t[1] not in in_automaton),
+                    )
+                )
+            self.needs.append(tuple(needs))
+            self.finds.append(tuple(finds))
         self.masks = {k: tuple(sorted(v)) for k, v in masks.items()}
 
     def unmask(self, text: str) -> str:
@@ -215,12 +283,16 @@ class _Compiled:
         return _MASKED.sub(replace, text)
 
     def scan(
-        self, padded: str, folded: str | None = None
+        self,
+        padded: str,
+        folded: str | None = None,
+        words: frozenset[str] | None = None,
     ) -> list[tuple[int, int, int]]:
         """(rule, start, end) in `padded` coordinates for every complete rule match.
 
         `folded` is the text `padded` was made from (1:1, one shorter at each end):
         gaps are not allowed across its punctuation, and "$#" reads its "$".
+        `words` is `frozenset(padded.split())` when the caller already has it.
         """
         automaton = self.automaton
         if automaton is None:
@@ -245,9 +317,68 @@ class _Compiled:
                 seen[key] = [(start, stop)]
             if anchored:
                 candidates.update(anchored)
-        if candidates:
-            found.extend(_Chains(self, padded, folded, seen).run(candidates))
+        if not candidates:
+            return found
+        # A candidate needs every literal part somewhere in the text: only those
+        # that have them all are joined, and only their other parts looked for.
+        if words is None:
+            words = frozenset(padded.split())
+        possible = [m for m in candidates if self._possible(m, padded, words)]
+        if not possible:
+            return found
+        finds = self.finds
+        looked: set[int] = set()
+        for multi_id in possible:
+            for first, by_first, prefixes in finds[multi_id]:
+                for word in first.intersection(words):
+                    for target in by_first[word]:
+                        if target[1] not in looked:
+                            looked.add(target[1])
+                            if target[0] in padded:
+                                _find(padded, target, seen)
+                for target in prefixes:
+                    if target[1] not in looked:
+                        looked.add(target[1])
+                        if target[0] in padded:
+                            _find(padded, target, seen)
+        found.extend(_Chains(self, padded, folded, seen).run(possible))
         return found
+
+    def _possible(self, multi_id: int, padded: str, words: frozenset[str]) -> bool:
+        """Whether every literal part of a multi-part phrase occurs in `padded`."""
+        for whole, first, longer in self.needs[multi_id]:
+            if not whole.isdisjoint(words):
+                continue
+            present = False
+            for word in first.intersection(words):
+                for key in longer[word]:
+                    if key in padded:
+                        present = True
+                        break
+                if present:
+                    break
+            if not present:
+                return False
+        return True
+
+
+def _find(padded: str, target: _Find, seen: dict[int, list[_Span]]) -> None:
+    """Every occurrence of a key, as the automaton would have reported it."""
+    key, k, prefix = target
+    index = padded.find(key)
+    if index < 0:
+        return
+    spans = seen.setdefault(k, [])
+    length = len(key)
+    while index >= 0:
+        end = index + length - 1
+        if prefix:
+            stop = padded.find(" ", end + 1)
+            stop = len(padded) if stop < 0 else stop
+        else:
+            stop = end
+        spans.append((index + 1, stop))
+        index = padded.find(key, index + 1)
 
 
 def _rarity(phrases: tuple[str, ...]) -> tuple[int, int]:
@@ -276,16 +407,16 @@ class _Chains:
         """Where part `segment` of a multi-part phrase occurs, in order."""
         cached = self.cache.get((multi_id, segment))
         if cached is None:
-            seen = self.seen
-            cached = sorted(
-                span
-                for key in self.multi[multi_id][2][segment].intersection(seen)
-                for span in seen[key]
-            )
+            keys = self.multi[multi_id][2][segment]
+            cached = []
+            for key, spans in self.seen.items():  # few keys seen; parts can be large
+                if key in keys:
+                    cached.extend(spans)
+            cached.sort()
             self.cache[(multi_id, segment)] = cached
         return cached
 
-    def run(self, candidates: set[int]) -> list[tuple[int, int, int]]:
+    def run(self, candidates: Iterable[int]) -> list[tuple[int, int, int]]:
         found: list[tuple[int, int, int]] = []
         present = set(self.seen)
         for multi_id in candidates:
@@ -344,7 +475,9 @@ class _Chains:
             if len(padded[after:start].split()) > gap or self._crosses_break(
                 rule, after, start
             ):
-                continue
+                # Spans are in order: every later one has at least as many words
+                # in between and crosses the same break.
+                break
             end = self._follow(rule, multi_id, spec, segment + 1, stop)
             if end is not None:
                 return end
@@ -424,7 +557,10 @@ class RuleSet:
         padded = " " + skeleton_text(leet) + " "
         words = frozenset(padded.split())
         views = [View(padded)]
-        singles = sum(1 for word in words if len(word) == 1 and word not in "ia")
+        if padded.isascii():
+            singles = len(words & _SINGLES)
+        else:
+            singles = sum(1 for word in words if len(word) == 1 and word not in "ia")
         if singles >= 2 and (spelled := joined(padded)) is not None:
             views.append(spelled)
         allowed: list[tuple[str, int, int]] = []
@@ -434,7 +570,9 @@ class RuleSet:
                 continue
             for number, view in enumerate(views):
                 source = base.text if number == 0 else None
-                for rule_index, start, stop in compiled.scan(view.text, source):
+                for rule_index, start, stop in compiled.scan(
+                    view.text, source, words if number == 0 else None
+                ):
                     rule = compiled.rules[rule_index]
                     # view -> padded skeleton -> skeleton (= folded) -> original
                     first, last = view.span(start, stop)
@@ -478,6 +616,8 @@ class RuleSet:
                     found.end,
                 )
             )
+        if not hits:
+            return []
         unique = {(hit.rule, hit.start, hit.end): hit for hit in hits}
         return sorted(unique.values(), key=lambda hit: (hit.start, hit.end, hit.rule))
 

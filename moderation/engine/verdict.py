@@ -102,6 +102,8 @@ def moderate(
 
 
 def verdict_for(text: str, hits: tuple[Hit, ...], *, rules: RuleSet) -> Verdict:
+    if not hits:
+        return Verdict("allow", text, hits, (), False, "", None)
     rank = max((ACTION_RANK[hit.action] for hit in hits), default=0)
     action = _BY_RANK[rank]
     urgent = any(hit.category == CRISIS for hit in hits)
