@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -51,6 +50,12 @@ SERVER_ERROR = ServerError(
 TOO_MANY_SOCKETS = 4429
 
 
+async def refuse(consumer: AsyncWebsocketConsumer, code: int) -> None:
+    """Accept, then close: browsers see 4401/4403/4404/4429, not a bare 1006."""
+    await consumer.accept()
+    await consumer.close(code=code)
+
+
 def dumps(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False)
 
@@ -64,7 +69,6 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
 
     async def connect(self) -> None:
         self.groups_joined = []
-        await self.accept()  # accept first so browsers see 4401/4403/4404, not 1006
         user = self.scope.get("user")
         circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         try:
@@ -74,11 +78,11 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
                 user=user, circle_id=circle_id
             )
         except AppError as error:
-            await self.close(code=error.close_code)
+            await refuse(self, error.close_code)
             return
         if not ratelimit.socket_opened(user.pk):
             self.member = None
-            await self.close(code=TOO_MANY_SOCKETS)
+            await refuse(self, TOO_MANY_SOCKETS)
             return
         self.user = user
         self.frames = ratelimit.new_frame_bucket()
@@ -90,6 +94,9 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
         ):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+        # Accepted only once in its groups: nothing sent to them after the client
+        # sees the socket open (a revocation, a message) can miss it.
+        await self.accept()
 
     async def disconnect(self, code: int) -> None:
         for group in self.groups_joined:
@@ -225,31 +232,38 @@ class MonitorConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped 
     """A monitor's live feed of new flags and reports in their programs."""
 
     groups_joined: list[str]
+    counted_user: int | None = None  # counted against MAX_SOCKETS_PER_PERSON
 
     async def connect(self) -> None:
         self.groups_joined = []
-        await self.accept()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=NotLoggedIn.close_code)
+            await refuse(self, NotLoggedIn.close_code)
             return
         program_ids = await database_sync_to_async(
             lambda: list(monitored_programs(user).values_list("pk", flat=True))
         )()
         if not program_ids:
-            await self.close(code=NotAllowed.close_code)
+            await refuse(self, NotAllowed.close_code)
             return
+        if not ratelimit.socket_opened(user.pk):
+            await refuse(self, TOO_MANY_SOCKETS)
+            return
+        self.counted_user = user.pk
         for group in [broadcast.monitors_group(pk) for pk in program_ids] + [
             broadcast.user_group(user.pk)
         ]:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
-        self.connected_at = time.monotonic()
+        await self.accept()  # in its groups first: no flag sent after this is missed
 
     async def disconnect(self, code: int) -> None:
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined = []
+        if self.counted_user is not None:
+            ratelimit.socket_closed(self.counted_user)
+            self.counted_user = None
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None
