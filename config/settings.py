@@ -120,7 +120,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes SQLite's single write lock at BEGIN, so concurrent writers queue
     # instead of failing with "database is locked" half-way through a transaction.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The connection is kept (CONN_MAX_AGE above): closing one checkpoints the WAL,
+    # which cost a sixth of the server's time per message (bench/README.md).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -139,8 +140,13 @@ def redis_layers(url: str, kind: str) -> dict[str, dict[str, object]]:
         "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "core": "channels_redis.core.RedisChannelLayer",
     }[kind]
+    # redis-py 8 times out socket reads after 5 s by default, which cuts the core
+    # layer's blocking reads (channels_redis#422): no timeout on its connections.
+    hosts: list[object] = (
+        [url] if kind == "pubsub" else [{"address": url, "socket_timeout": None}]
+    )
     config: dict[str, object] = {
-        "hosts": [url],
+        "hosts": hosts,
         "prefix": CHANNEL_LAYER_PREFIX,
         # Events cross Redis encrypted, so message text is never readable there.
         "symmetric_encryption_keys": [SECRET_KEY],
