@@ -8,6 +8,7 @@ and range after. Failures raise BadJson, BadFrame or FrameTooLong with a sentenc
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +23,11 @@ MAX_HISTORY_LIMIT = 100
 DEFAULT_HISTORY_LIMIT = 50
 # A body of 4000 characters, JSON-escaped (\uXXXX is six), plus the envelope.
 MAX_FRAME_CHARS = MAX_BODY_CHARS * 6 + 1024
+# JSON can carry lone surrogates ("\ud800"), which no UTF-8 encoder (database, archive)
+# accepts, and NUL, which PostgreSQL text refuses. A body loses them in sanitizing; an
+# id or a reason with them is refused here.
+UNSTORABLE = re.compile("[\ud800-\udfff]")
+ID_UNSTORABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -68,15 +74,22 @@ def _seq(data: dict[str, object], name: str, *, required: bool) -> int | None:
     return value
 
 
-def _text(data: dict[str, object], name: str) -> str:
+def _text(
+    data: dict[str, object], name: str, *, unstorable: re.Pattern[str] | None = None
+) -> str:
     value = data.get(name)
     if not isinstance(value, str):
         raise BadFrame(_("`{name}` must be a string.").format(name=name), field=name)
+    if unstorable is not None and unstorable.search(value):
+        raise BadFrame(
+            _("`{name}` contains characters that cannot be stored.").format(name=name),
+            field=name,
+        )
     return value
 
 
 def parse_send(data: dict[str, object]) -> SendFrame:
-    client_id = _text(data, "client_id")
+    client_id = _text(data, "client_id", unstorable=ID_UNSTORABLE)
     if not 1 <= len(client_id) <= MAX_CLIENT_ID_CHARS:
         raise BadFrame(
             _("`client_id` must be 1 to {limit} characters.").format(
@@ -127,7 +140,7 @@ def parse_typing(data: dict[str, object]) -> TypingFrame:
 def parse_report(data: dict[str, object]) -> ReportFrame:
     seq = _seq(data, "seq", required=True)
     assert seq is not None  # noqa: S101 -- required=True never returns None
-    reason = _text(data, "reason")
+    reason = _text(data, "reason", unstorable=UNSTORABLE)
     if len(reason) > MAX_REASON_CHARS:
         raise FrameTooLong(
             _(

@@ -103,6 +103,12 @@ def text_field(
         value = ""
     if not isinstance(value, str):
         raise Invalid(_("{name} must be text.").format(name=name), field=name)
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        # JSON can carry lone surrogates; no UTF-8 encoder (database, archive) can.
+        raise Invalid(
+            _("{name} contains characters that cannot be stored.").format(name=name),
+            field=name,
+        )
     value = value.strip()
     if required and not value:
         raise Invalid(what or _("Fill in {name}.").format(name=name), field=name)
@@ -125,6 +131,8 @@ def int_field(
     # bool is an int in Python: refuse it explicitly.
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(_("{name} must be a whole number.").format(name=name), field=name)
+    if not -(2**63) <= value < 2**63:  # what a database integer column holds
+        raise Invalid(_("{name} is out of range.").format(name=name), field=name)
     return value
 
 

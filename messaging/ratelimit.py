@@ -37,6 +37,11 @@ class TokenBucket:
             return True
         return False
 
+    def is_full(self) -> bool:
+        """Has the bucket refilled to its burst (nothing left to remember)?"""
+        refilled = self.tokens + (time.monotonic() - self.updated) * self.per_second
+        return refilled >= self.burst
+
 
 @dataclass
 class FloodGuard:
@@ -105,9 +110,17 @@ def socket_closed(user_id: int) -> None:
     count = _open_sockets.get(user_id, 0) - 1
     if count <= 0:
         _open_sockets.pop(user_id, None)
-        _person_send_buckets.pop(user_id, None)
+        forget_refilled_buckets()
     else:
         _open_sockets[user_id] = count
+
+
+def forget_refilled_buckets() -> None:
+    """Drop the send buckets of people with no socket open once they have refilled.
+    Not sooner: dropping a spent bucket would give whoever reconnects a fresh burst."""
+    for user_id, bucket in list(_person_send_buckets.items()):
+        if user_id not in _open_sockets and bucket.is_full():
+            del _person_send_buckets[user_id]
 
 
 def reset() -> None:

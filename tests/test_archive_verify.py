@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from accounts.models import ProgramRole, Role
 from archive import bundle as bundle_module
 from archive.bundle import read_identities, verify_bundle, verify_tar
 from archive.chain import ChainCheck
@@ -306,6 +307,8 @@ def test_a_bundle_round_trips_and_verifies(chat, identity, tmp_path):
     key, key_path = identity
     monitor = build_user(name="monitor")
     read_for_staff(user=monitor, circle_id=first.pk, seqs=[2], purpose="flag 7")
+    admin = build_user(name="admin")
+    ProgramRole.objects.create(user=admin, program=program, role=Role.ADMIN)
     Message.objects.filter(circle=first, seq=2).update(status="hidden")
     out = tmp_path / "bundle.age"
     recipient = str(key.to_public())
@@ -318,7 +321,7 @@ def test_a_bundle_round_trips_and_verifies(chat, identity, tmp_path):
         "--out",
         str(out),
         "--by",
-        "monitor",
+        "admin",
     )
 
     assert f"Wrote {out}: 2 circle(s), 8 message(s)" in printed
@@ -369,8 +372,8 @@ def test_a_bundle_round_trips_and_verifies(chat, identity, tmp_path):
     ]
     exports = AccessAudit.objects.filter(action="export").order_by("circle_id")
     assert [(a.circle_id, a.recipient, a.seqs, a.user) for a in exports] == [
-        (first.pk, recipient, "1-5", monitor),
-        (second.pk, recipient, "1-3", monitor),
+        (first.pk, recipient, "1-5", admin),
+        (second.pk, recipient, "1-3", admin),
     ]
     assert SignedChainHead.objects.filter(reason="export").count() == 2
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.models import User
+from accounts.models import Program, User
+from accounts.selectors import administered_programs
 from archive.export import export_archive
 from archive.management.commands._common import (
     command_actor,
@@ -15,6 +16,30 @@ from archive.management.commands._common import (
     progress_bar,
 )
 from config.errors import AppError
+from messaging.models import Circle
+
+
+def check_may_export(
+    user: User, *, circle_id: int | None, program_id: int | None
+) -> None:
+    """The person named by --by is recorded as the exporter: they must administer it."""
+    if user.is_superuser:
+        return
+    programs = administered_programs(user)
+    if circle_id is not None:
+        allowed = Circle.objects.filter(pk=circle_id, program__in=programs).exists()
+        known = Circle.objects.filter(pk=circle_id).exists()
+    elif program_id is not None:
+        allowed = programs.filter(pk=program_id).exists()
+        known = Program.objects.filter(pk=program_id).exists()
+    else:
+        return
+    if known and not allowed:
+        raise CommandError(
+            f"{user.get_username()} does not administer that "
+            f"{'circle' if circle_id is not None else 'program'}'s program, so cannot "
+            "be recorded as its exporter."
+        )
 
 
 class Command(BaseCommand):
@@ -58,6 +83,9 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["by"]).first()
             if user is None:
                 raise CommandError(f"No user named {options['by']!r}.")
+            check_may_export(
+                user, circle_id=options["circle"], program_id=options["program"]
+            )
             actor = f"{user.get_username()} via {actor}"
         bar = progress_bar(disabled=options["no_progress"], unit="msg")
 
