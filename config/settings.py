@@ -162,6 +162,10 @@ CHANNEL_LAYERS = (
     else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 )
 
+# Sockets re-join their channel-layer groups this often: a restarted Redis forgets the
+# core layer's groups without telling anyone.
+CHAT_GROUP_REFRESH_SECONDS = float(os.environ.get("CHAT_GROUP_REFRESH_SECONDS", "30"))
+
 # Socket rate limits. Sends: a burst of 8, then one a second (a fast typist, not a
 # script). Any frame: a burst of 40, then 10 a second. Typing notices past one every two
 # seconds are dropped. 30 refused frames within 10 s closes the socket with 4429.

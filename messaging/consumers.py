@@ -7,12 +7,14 @@ decoder lets bad JSON escape (channels#2219).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -60,12 +62,35 @@ def dumps(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False)
 
 
+def keep_groups(consumer: Any) -> asyncio.Task[None]:
+    """Re-join the consumer's groups every CHAT_GROUP_REFRESH_SECONDS. A restarted
+    Redis forgets the core layer's groups, and group_expiry drops a socket older than
+    a day; neither tells the socket, which would stay open and hear nothing."""
+    return asyncio.ensure_future(rejoin_groups(consumer))
+
+
+async def rejoin_groups(consumer: Any) -> None:
+    while True:
+        await asyncio.sleep(float(settings.CHAT_GROUP_REFRESH_SECONDS))
+        try:
+            for group in list(consumer.groups_joined):
+                await consumer.channel_layer.group_add(group, consumer.channel_name)
+        except Exception as error:  # the layer is down: the next round tries again
+            logger.warning("group refresh failed: %s", type(error).__name__)
+
+
+def stop_keeping_groups(keeper: asyncio.Task[None] | None) -> None:
+    if keeper is not None:
+        keeper.cancel()
+
+
 class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped base
     """A member's socket in one circle: parse frames, call services, relay events."""
 
     member: ChatMember | None = None
     user: User | None = None
     groups_joined: list[str]
+    keeper: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.groups_joined = []
@@ -94,11 +119,14 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
         ):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+        self.keeper = keep_groups(self)
         # Accepted only once in its groups: nothing sent to them after the client
         # sees the socket open (a revocation, a message) can miss it.
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        stop_keeping_groups(self.keeper)
+        self.keeper = None
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.member is not None:
@@ -233,6 +261,7 @@ class MonitorConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped 
 
     groups_joined: list[str]
     counted_user: int | None = None  # counted against MAX_SOCKETS_PER_PERSON
+    keeper: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.groups_joined = []
@@ -255,9 +284,12 @@ class MonitorConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped 
         ]:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+        self.keeper = keep_groups(self)
         await self.accept()  # in its groups first: no flag sent after this is missed
 
     async def disconnect(self, code: int) -> None:
+        stop_keeping_groups(self.keeper)
+        self.keeper = None
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined = []
