@@ -409,7 +409,7 @@ async def test_a_member_who_never_reads_does_not_slow_the_others(live_site):
     assert sorted(reader.log) == sorted(sent_at)
     assert health_status == 200
     assert unread >= 2000, figures
-    assert max(delays) < 3.0, figures
+    assert max(delays) < 5.0, figures  # stalled, it would be the 20 s timeout
     assert elapsed < 20, figures
 
 
