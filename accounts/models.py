@@ -83,22 +83,39 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return shown_name(
+            self.display_name, self.first_name, self.last_name, self.username
+        )
 
     @property
     def shown_name(self) -> str:
         return str(self)
 
     def age_on(self, day: date) -> int | None:
-        if self.date_of_birth is None:
-            return None
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
 
     @property
     def is_minor(self) -> bool:
-        age = self.age_on(timezone.localdate())
-        return age is not None and age < ADULT_AGE_YEARS
+        return is_minor_on(self.date_of_birth, timezone.localdate())
+
+
+def shown_name(
+    display_name: str, first_name: str, last_name: str, username: str
+) -> str:
+    """How a person is named to others (also used on rows read without the model)."""
+    return display_name or f"{first_name} {last_name}".strip() or username
+
+
+def age_on(date_of_birth: date | None, day: date) -> int | None:
+    if date_of_birth is None:
+        return None
+    born = date_of_birth
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def is_minor_on(date_of_birth: date | None, day: date) -> bool:
+    age = age_on(date_of_birth, day)
+    return age is not None and age < ADULT_AGE_YEARS
 
 
 class Role(models.TextChoices):

@@ -1,6 +1,7 @@
 """Reads about people: clearance and the programs a person works in.
 
-`get_clearance` is the one place that decides whether a participant may chat.
+`clearance_from` is the one place that decides whether a participant is cleared to
+chat; `get_clearance` reads the facts it needs.
 """
 
 from __future__ import annotations
@@ -59,29 +60,42 @@ def current_conduct(program: Program) -> CodeOfConduct | None:
 
 
 def get_clearance(*, user: User, program: Program, role: str) -> Clearance:
-    """What `user`, taking part in `program` as `role` (mentee/mentor), still lacks.
-
-    Mentors need screening; everyone needs training and the current code of conduct;
-    a minor needs a parent or guardian's consent on record.
-    """
+    """What `user`, taking part in `program` as `role` (mentee/mentor), still lacks."""
     records = set(
         ClearanceRecord.objects.filter(
             user=user, program=program, revoked_at__isnull=True
         ).values_list("kind", flat=True)
     )
-    missing: list[str] = []
-    if role == Role.MENTOR and ClearanceKind.SCREENING not in records:
-        missing.append(Missing.SCREENING)
-    if ClearanceKind.TRAINING not in records:
-        missing.append(Missing.TRAINING)
     # One query: has `user` accepted the newest version the program published?
     newest = CodeOfConduct.objects.filter(program=program).order_by("-version")
     accepted_newest = ConductAcceptance.objects.filter(
         user=user, conduct=Subquery(newest.values("pk")[:1])
+    ).exists()
+    return clearance_from(
+        role=role,
+        records=records,
+        accepted_conduct=accepted_newest,
+        is_minor=user.is_minor,
     )
-    if not accepted_newest.exists():
+
+
+def clearance_from(
+    *, role: str, records: Iterable[str], accepted_conduct: bool, is_minor: bool
+) -> Clearance:
+    """The rule itself, on facts already read (messaging.access reads them at once).
+
+    Mentors need screening; everyone needs training and the current code of conduct;
+    a minor needs a parent or guardian's consent on record.
+    """
+    kinds = set(records)
+    missing: list[str] = []
+    if role == Role.MENTOR and ClearanceKind.SCREENING not in kinds:
+        missing.append(Missing.SCREENING)
+    if ClearanceKind.TRAINING not in kinds:
+        missing.append(Missing.TRAINING)
+    if not accepted_conduct:
         missing.append(Missing.CONDUCT)
-    if user.is_minor and ClearanceKind.PARENTAL_CONSENT not in records:
+    if is_minor and ClearanceKind.PARENTAL_CONSENT not in kinds:
         missing.append(Missing.PARENTAL_CONSENT)
     return Clearance(missing=tuple(missing))
 

@@ -34,7 +34,6 @@ __all__ = [
     "make_site",
     "rooms_for",
     "run_load",
-    "start_app",
     "start_peer",
     "start_redis",
     "write_result",
@@ -99,29 +98,6 @@ def start_peer(tmp: Path, redis: Redis | None = None, layer: str = "pubsub") -> 
     )
     wait_for_port(port)
     return Server(process=process, port=port, log=log)
-
-
-def start_app(site: Site, app: str, extra_env: dict[str, str] | None = None) -> Server:
-    """Site.start_server with another ASGI application (bench/whatif_asgi.py)."""
-    port = free_port()
-    log = site.tmp_path / f"daphne-{port}-{len(site.servers)}.log"
-    process = subprocess.Popen(
-        [str(DAPHNE), "-b", "127.0.0.1", "-p", str(port), app],
-        cwd=ROOT,
-        env={**site.env, **(extra_env or {})},
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port)
-    except TimeoutError:
-        process.kill()
-        raise RuntimeError(
-            f"daphne did not start:\n{log.read_text()[-3000:]}"
-        ) from None
-    server = Server(process=process, port=port, log=log)
-    site.servers.append(server)
-    return server
 
 
 def run_load(

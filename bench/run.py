@@ -712,11 +712,10 @@ PROFILE_PARTS = {
     # label: a frame that marks it (inclusive: a sample counts once per label)
     "sync thread (database_sync_to_async)": "DatabaseSyncToAsync.thread_handler",
     "post_message": "post_message (messaging/services.py",
-    "  access_circle (lock + program check)": "access_circle (messaging/access.py",
-    "  check_can_chat (membership, clearance, agreement)": "check_can_chat (",
+    "  chat_access (lock, membership, clearance, agreement)": "chat_access (",
     "  earlier_ack (idempotency)": "earlier_ack (messaging/services.py",
     "  recent_texts (look-back, decrypts 3 messages)": "recent_texts (",
-    "  rules_for_circle": "rules_for_circle (moderation/selectors.py",
+    "  ruleset_for": "ruleset_for (moderation/selectors.py",
     "  moderate": "moderate (moderation/engine",
     "  seal_message (encrypt + chain)": "seal_message (archive/services.py",
     "  record_flags": "record_flags (moderation/services.py",
@@ -1036,8 +1035,7 @@ servers, so every message crosses processes through Redis.
 
 Other tools here: `bench/chat_bench.py` (one Circles configuration, issue 4),
 `bench/post_message_bench.py` (the pipeline in-process: queries and ms per message),
-`bench/whatif.py` (a suggested fix measured before it is made, via
-`bench/whatif_asgi.py`), `bench/run.py --profile` (py-spy, `results/profile.txt`).
+`bench/run.py --profile` (py-spy, `results/profile.txt`).
 
 """
     # Reflow the paragraphs the figures were dropped into.

@@ -7,15 +7,16 @@ A circle outside the user's programs is "not found", exactly like a missing one;
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.selectors import get_clearance, known_programs, monitored_programs
+from accounts.models import ClearanceKind, User, is_minor_on, shown_name
+from accounts.selectors import clearance_from, known_programs, monitored_programs
 from config.errors import NotAllowed, NotFound, NotLoggedIn
-from messaging.models import Agreement, AgreementAcceptance, Circle, Membership
+from messaging.models import Agreement, Circle, Membership
 
 
 @dataclass(frozen=True)
@@ -71,59 +72,180 @@ def current_agreement(circle: Circle) -> Agreement | None:
     return circle.agreements.order_by("-version").first()
 
 
-def members_waiting() -> Coalesce:
-    """Per agreement (as an annotation): active members who have not accepted it."""
-    accepted = AgreementAcceptance.objects.filter(agreement=OuterRef(OuterRef("pk")))
-    waiting = (
-        Membership.objects.filter(circle=OuterRef("circle"), left_at__isnull=True)
-        .exclude(user_id__in=accepted.values("user_id"))
-        .order_by()
-        .values("circle")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(waiting, output_field=IntegerField()), 0)
+# Everything a chat frame must re-check, read in one statement: the circle (locked for
+# a send), whether the person has any role in its program, their active membership,
+# clearance records, acceptance of the program's newest code of conduct, the circle's
+# newest agreement and how many active members have not accepted it. The chat path runs
+# this on every frame; built with the ORM it cost more than the rest of a message
+# (bench/post_message_bench.py), hence plain SQL, portable to SQLite and PostgreSQL.
+# Parameters: user, user, kind x3, user, user, circle.
+_GATE_SQL = """
+SELECT
+    c.program_id, c.status, c.last_seq,
+    EXISTS (
+        SELECT 1 FROM accounts_programrole r
+        WHERE r.user_id = u.id AND r.program_id = c.program_id
+    ),
+    m.role, m.is_coordinator,
+    u.is_active, u.date_of_birth,
+    EXISTS (
+        SELECT 1 FROM accounts_clearancerecord k
+        WHERE k.user_id = u.id AND k.program_id = c.program_id
+          AND k.revoked_at IS NULL AND k.kind = %s
+    ),
+    EXISTS (
+        SELECT 1 FROM accounts_clearancerecord k
+        WHERE k.user_id = u.id AND k.program_id = c.program_id
+          AND k.revoked_at IS NULL AND k.kind = %s
+    ),
+    EXISTS (
+        SELECT 1 FROM accounts_clearancerecord k
+        WHERE k.user_id = u.id AND k.program_id = c.program_id
+          AND k.revoked_at IS NULL AND k.kind = %s
+    ),
+    EXISTS (
+        SELECT 1 FROM accounts_conductacceptance ca
+        WHERE ca.user_id = u.id AND ca.conduct_id = (
+            SELECT cc.id FROM accounts_codeofconduct cc
+            WHERE cc.program_id = c.program_id ORDER BY cc.version DESC LIMIT 1
+        )
+    ),
+    a.version, a.not_comfortable_topics,
+    (
+        SELECT COUNT(*) FROM messaging_membership w
+        WHERE w.circle_id = c.id AND w.left_at IS NULL AND NOT EXISTS (
+            SELECT 1 FROM messaging_agreementacceptance x
+            WHERE x.agreement_id = a.id AND x.user_id = w.user_id
+        )
+    ),
+    u.display_name, u.first_name, u.last_name, u.username
+FROM messaging_circle c
+JOIN accounts_user u ON u.id = %s
+LEFT JOIN messaging_membership m
+    ON m.circle_id = c.id AND m.user_id = u.id AND m.left_at IS NULL
+LEFT JOIN messaging_agreement a ON a.id = (
+    SELECT a2.id FROM messaging_agreement a2
+    WHERE a2.circle_id = c.id ORDER BY a2.version DESC LIMIT 1
+)
+WHERE c.id = %s
+"""
+_CLEARANCE_KINDS = (
+    ClearanceKind.SCREENING,
+    ClearanceKind.TRAINING,
+    ClearanceKind.PARENTAL_CONSENT,
+)
 
 
-def check_can_chat(*, user: User, circle: Circle) -> Membership:
-    """Raise NotAllowed with a sentence saying what is missing, else the membership."""
-    membership = active_membership(user=user, circle=circle)
-    if membership is None:
+@dataclass(frozen=True)
+class ChatAccess:
+    """A member cleared to chat now, and what the send path needs from the same read."""
+
+    member: ChatMember
+    last_seq: int  # the circle's newest seq (locked when read for a send)
+    not_comfortable_topics: str  # the current agreement's, for moderation
+
+    @property
+    def sender(self) -> dict[str, object]:
+        """The `sender` object of this member's messages."""
+        member = self.member
+        role = "coordinator" if member.is_coordinator else member.role
+        return {"id": member.user_id, "name": member.name, "role": role}
+
+
+def chat_access(*, user: User, circle_id: int, lock: bool = False) -> ChatAccess:
+    """Everything the socket checks at connect and re-checks on every frame: one query.
+
+    NotLoggedIn for an anonymous or deactivated person; NotFound for a circle outside
+    their programs; NotAllowed, with a sentence saying what is missing, for a circle
+    they know but may not talk in now. `lock` (a send) holds the circle's row until
+    commit, which keeps seqs gap-free (SQLite's IMMEDIATE transactions lock anyway).
+    """
+    if not user.is_authenticated:
+        raise NotLoggedIn(_("Please log in."))
+    sql = _GATE_SQL
+    if lock and connection.features.has_select_for_update_of:
+        sql += "FOR UPDATE OF c"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_CLEARANCE_KINDS, user.pk, circle_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise no_such_circle()
+    (
+        program_id,
+        status,
+        last_seq,
+        knows_program,
+        role,
+        is_coordinator,
+        is_active,
+        date_of_birth,
+        screened,
+        trained,
+        consented,
+        accepted_conduct,
+        agreement_version,
+        topics,
+        waiting,
+        *names,
+    ) = row
+    if not is_active:
+        raise NotLoggedIn(_("Please log in."))
+    if not knows_program:
+        raise no_such_circle()
+    if role is None:
         raise NotAllowed(_("You are not a member of this circle."))
-    if not circle.is_open:
+    if status != Circle.Status.OPEN:
         raise NotAllowed(_("This circle is closed; messages can no longer be sent."))
-    clearance = get_clearance(user=user, program=circle.program, role=membership.role)
+    records = [
+        kind
+        for kind, present in zip(
+            _CLEARANCE_KINDS, (screened, trained, consented), strict=True
+        )
+        if present
+    ]
+    clearance = clearance_from(
+        role=role,
+        records=records,
+        accepted_conduct=bool(accepted_conduct),
+        is_minor=is_minor_on(as_date(date_of_birth), timezone.localdate()),
+    )
     if not clearance.is_cleared:
         raise NotAllowed(" ".join(clearance.sentences()))
-    # The newest version and how many active members have not accepted it: one query.
-    agreement = (
-        circle.agreements.annotate(waiting=members_waiting())
-        .order_by("-version")
-        .first()
-    )
-    if agreement is None:
+    if agreement_version is None:
         raise NotAllowed(
             _("This circle has no agreement yet; its coordinator writes it.")
         )
-    if agreement.waiting:
+    if waiting:
         raise NotAllowed(
             _(
                 "Every member must accept the circle's current agreement (version "
                 "{version}) before the circle can talk."
-            ).format(version=agreement.version)
+            ).format(version=agreement_version)
         )
-    return membership
+    return ChatAccess(
+        member=ChatMember(
+            user_id=user.pk,
+            circle_id=circle_id,
+            program_id=program_id,
+            name=shown_name(*names),
+            role=role,
+            is_coordinator=bool(is_coordinator),
+        ),
+        last_seq=int(last_seq),
+        not_comfortable_topics=topics or "",
+    )
+
+
+def as_date(value: date | str | None) -> date | None:
+    # A raw SQLite cursor may hand back the ISO text rather than a date.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def check_can_chat(*, user: User, circle: Circle) -> ChatMember:
+    """Raise NotAllowed with a sentence saying what is missing, else the member."""
+    return chat_access(user=user, circle_id=circle.pk).member
 
 
 def access_circle_for_chat(*, user: User, circle_id: int) -> ChatMember:
-    """Everything the socket checks at connect, and every send re-checks."""
-    circle = access_circle(user=user, circle_id=circle_id)
-    membership = check_can_chat(user=user, circle=circle)
-    return ChatMember(
-        user_id=user.pk,
-        circle_id=circle.pk,
-        program_id=circle.program_id,
-        name=user.shown_name,
-        role=membership.role,
-        is_coordinator=membership.is_coordinator,
-    )
+    """Everything the socket checks at connect, and every frame re-checks."""
+    return chat_access(user=user, circle_id=circle_id).member

@@ -17,15 +17,12 @@ from messaging import broadcast
 from messaging.models import Circle, Message
 from messaging.services import MessageView, iso, sender_roles
 
-# The CircleConsumer turns this into a `released` frame (circle_released).
-# TODO(#7): move next to the other event types in messaging/broadcast.py.
-
 
 def message_view(message: Message, *, body: str | None = None) -> MessageView:
-    circle = message.circle
+    circle_id = message.circle_id
     if body is None:
-        body = open_bodies(circle_id=circle.pk, seqs=[message.seq]).get(message.seq, "")
-    sender = sender_roles(circle).get(
+        body = open_bodies(circle_id=circle_id, seqs=[message.seq]).get(message.seq, "")
+    sender = sender_roles(circle_id).get(
         message.sender_id, {"id": message.sender_id, "name": "", "role": ""}
     )
     return MessageView(

@@ -13,23 +13,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
-from archive.services import open_bodies, seal_message, seal_note
+from archive.services import open_bodies, recent_bodies, seal_message, seal_note
 from config.errors import NotFound
 from messaging import broadcast
-from messaging.access import access_circle, check_can_chat
+from messaging.access import ChatAccess, chat_access
 from messaging.errors import BadFrame
-from messaging.models import Circle, Membership, Message
-from moderation.engine import Verdict, fold_text, moderate
-from moderation.engine.errors import SanitizeError
-from moderation.engine.sanitize import sanitize
-from moderation.selectors import rules_for_circle
+from messaging.models import Membership, Message
+from moderation import screening
+from moderation.engine import RuleSet, Verdict, fold_text, moderate
+from moderation.selectors import ruleset_for
 from moderation.services import record_flags, record_report
 
 logger = logging.getLogger("circles.messaging")
@@ -123,10 +122,11 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def sender_roles(circle: Circle) -> dict[int, dict[str, object]]:
+def sender_roles(circle_id: int) -> dict[int, dict[str, object]]:
     """Every member the circle ever had, as `sender` objects: one query."""
     people: dict[int, dict[str, object]] = {}
-    for membership in Membership.objects.filter(circle=circle).select_related("user"):
+    memberships = Membership.objects.filter(circle_id=circle_id).select_related("user")
+    for membership in memberships:
         role = "coordinator" if membership.is_coordinator else membership.role
         people[membership.user_id] = {
             "id": membership.user_id,
@@ -134,11 +134,6 @@ def sender_roles(circle: Circle) -> dict[int, dict[str, object]]:
             "role": role,
         }
     return people
-
-
-def sender_of(membership: Membership, user: User) -> dict[str, object]:
-    role = "coordinator" if membership.is_coordinator else membership.role
-    return {"id": user.pk, "name": user.shown_name, "role": role}
 
 
 def reason_of(verdict: Verdict) -> dict[str, str] | None:
@@ -165,45 +160,55 @@ def may_continue_a_number(text: str) -> bool:
     )
 
 
-def recent_texts(*, sender: User, circle: Circle) -> list[str]:
+def recent_texts(*, sender_id: int, circle_id: int) -> list[str]:
     """The sender's last few messages here, oldest first, for split-number checks."""
-    since = timezone.now() - LOOKBACK_WINDOW
-    seqs = list(
-        Message.objects.filter(circle=circle, sender=sender, sent_at__gte=since)
-        .order_by("-seq")
-        .values_list("seq", flat=True)[:LOOKBACK_MESSAGES]
+    return recent_bodies(
+        circle_id=circle_id,
+        sender_id=sender_id,
+        since=timezone.now() - LOOKBACK_WINDOW,
+        limit=LOOKBACK_MESSAGES,
     )
-    if not seqs:
-        return []
-    bodies = open_bodies(circle_id=circle.pk, seqs=seqs)
-    return [bodies[seq] for seq in sorted(seqs) if seq in bodies]
 
 
-def earlier_ack(*, sender: User, circle: Circle, client_id: str) -> Ack | None:
+# The send path's plain statements (see messaging.access for why they are not ORM).
+_EARLIER_SQL = (
+    "SELECT circle_id, seq, status FROM messaging_message "
+    "WHERE sender_id = %s AND client_id = %s"
+)
+_BUMP_SEQ_SQL = "UPDATE messaging_circle SET last_seq = %s WHERE id = %s"
+
+
+def earlier_ack(*, access: ChatAccess, client_id: str) -> Ack | None:
     """The ack of a message this sender already sent with this client_id, if any."""
-    earlier = Message.objects.filter(sender=sender, client_id=client_id).first()
-    if earlier is None:
+    member = access.member
+    with connection.cursor() as cursor:
+        cursor.execute(_EARLIER_SQL, [member.user_id, client_id])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    if earlier.circle_id != circle.pk:
+    circle_id, seq, status = row
+    if circle_id != member.circle_id:
         raise BadFrame(
             _("That client_id was already used in another circle; use a new one."),
             field="client_id",
         )
-    status = earlier.status
     reason = support = None
     if status in (Message.Status.HELD, Message.Status.FLAGGED):
         # Say again why: moderate the stored text once more (resends are rare).
-        text = open_bodies(circle_id=circle.pk, seqs=[earlier.seq]).get(earlier.seq, "")
-        verdict = moderate(text, rules=rules_for_circle(circle))
+        text = open_bodies(circle_id=circle_id, seqs=[seq]).get(seq, "")
+        verdict = moderate(text, rules=rules_of(access))
         reason, support = reason_of(verdict), verdict.support
     if status == Message.Status.HIDDEN:
         status = Message.Status.DELIVERED
     return Ack(
-        client_id=client_id,
-        status=status,
-        seq=earlier.seq,
-        reason=reason,
-        support=support,
+        client_id=client_id, status=status, seq=seq, reason=reason, support=support
+    )
+
+
+def rules_of(access: ChatAccess) -> RuleSet:
+    return ruleset_for(
+        program_id=access.member.program_id,
+        not_comfortable_topics=access.not_comfortable_topics,
     )
 
 
@@ -211,40 +216,35 @@ def earlier_ack(*, sender: User, circle: Circle, client_id: str) -> Ack | None:
 @transaction.atomic
 def post_message(*, sender: User, circle_id: int, client_id: str, body: str) -> Ack:
     """Moderate, store and (after commit) deliver a message; idempotent on client_id."""
-    circle = access_circle(user=sender, circle_id=circle_id, lock=True)
-    membership = check_can_chat(user=sender, circle=circle)
-    if (
-        ack := earlier_ack(sender=sender, circle=circle, client_id=client_id)
-    ) is not None:
+    access = chat_access(user=sender, circle_id=circle_id, lock=True)
+    if (ack := earlier_ack(access=access, client_id=client_id)) is not None:
         return ack  # the client resent after a drop: same ack, no second row
-    try:
-        text = sanitize(body)
-    except SanitizeError as error:
-        raise BadFrame(str(error), field="body") from None
-    verdict = moderate(
+    text = screening.sanitize(body)
+    verdict = screening.moderate(
         text,
-        rules=rules_for_circle(circle),
+        rules=rules_of(access),
         previous=(
-            recent_texts(sender=sender, circle=circle)
+            recent_texts(sender_id=sender.pk, circle_id=circle_id)
             if may_continue_a_number(text)
             else ()
         ),
     )
     if verdict.blocks:
         logger.info(
-            "message blocked circle=%s categories=%s", circle.pk, verdict.categories
+            "message blocked circle=%s categories=%s", circle_id, verdict.categories
         )
         return Ack(
             client_id=client_id, status="blocked", seq=None, reason=reason_of(verdict)
         )
-    circle.last_seq += 1
-    circle.save(update_fields=["last_seq"])
+    seq = access.last_seq + 1
     status = verdict.status
     assert status is not None  # noqa: S101 -- only a block has no status
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP_SEQ_SQL, [seq, circle_id])
     message = Message.objects.create(
-        circle=circle,
-        seq=circle.last_seq,
-        sender=sender,
+        circle_id=circle_id,
+        seq=seq,
+        sender_id=sender.pk,
         client_id=client_id,
         status=status,
         length=len(verdict.text),
@@ -252,36 +252,36 @@ def post_message(*, sender: User, circle_id: int, client_id: str, body: str) -> 
     seal_message(message=message, text=verdict.text)
     flags = record_flags(message=message, verdict=verdict)
     view = MessageView(
-        seq=message.seq,
-        sender=sender_of(membership, sender),
+        seq=seq,
+        sender=access.sender,
         body=verdict.text,
         sent_at=iso(message.sent_at),
         status=status,
         client_id=client_id,
     )
     if verdict.delivers:
-        broadcast.broadcast_on_commit(broadcast.circle_group(circle.pk), view.event())
+        broadcast.broadcast_on_commit(broadcast.circle_group(circle_id), view.event())
     else:
         # Held: only the writer's own sockets (other tabs) see it, marked held.
         broadcast.broadcast_on_commit(
-            broadcast.user_group(sender.pk), {**view.event(), "circle_id": circle.pk}
+            broadcast.user_group(sender.pk), {**view.event(), "circle_id": circle_id}
         )
     for flag in flags:
         broadcast.broadcast_on_commit(
-            broadcast.monitors_group(circle.program_id),
+            broadcast.monitors_group(access.member.program_id),
             {"type": broadcast.FLAG, "flag": flag},
         )
     logger.info(
         "message stored circle=%s seq=%s status=%s length=%s",
-        circle.pk,
-        message.seq,
+        circle_id,
+        seq,
         status,
         message.length,
     )
     return Ack(
         client_id=client_id,
         status=status,
-        seq=message.seq,
+        seq=seq,
         reason=reason_of(verdict),
         support=verdict.support,
     )
@@ -292,11 +292,11 @@ def visible_to(user: User) -> Q:
     return Q(status__in=VISIBLE_TO_MEMBERS) | Q(sender=user, status=Message.Status.HELD)
 
 
-def render(circle: Circle, messages: list[Message]) -> list[MessageView]:
+def render(circle_id: int, messages: list[Message]) -> list[MessageView]:
     if not messages:
         return []
-    bodies = open_bodies(circle_id=circle.pk, seqs=[m.seq for m in messages])
-    people = sender_roles(circle)
+    bodies = open_bodies(circle_id=circle_id, seqs=[m.seq for m in messages])
+    people = sender_roles(circle_id)
     return [
         MessageView(
             seq=m.seq,
@@ -312,66 +312,65 @@ def render(circle: Circle, messages: list[Message]) -> list[MessageView]:
 
 def list_history(*, user: User, circle_id: int, before: int | None, limit: int) -> Page:
     """Up to `limit` visible messages before seq `before` (or newest), newest last."""
-    circle = access_circle(user=user, circle_id=circle_id)
-    check_can_chat(user=user, circle=circle)
-    messages = Message.objects.filter(circle=circle).filter(visible_to(user))
+    chat_access(user=user, circle_id=circle_id)
+    messages = Message.objects.filter(circle_id=circle_id).filter(visible_to(user))
     if before is not None:
         messages = messages.filter(seq__lt=before)
     rows = list(messages.order_by("-seq")[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
     rows.reverse()
-    return Page(messages=render(circle, rows), has_more=has_more)
+    return Page(messages=render(circle_id, rows), has_more=has_more)
 
 
 def list_after(*, user: User, circle_id: int, after: int) -> Page:
     """Every visible message with seq > `after`, in order (in pages of RESUME_LIMIT)."""
-    circle = access_circle(user=user, circle_id=circle_id)
-    check_can_chat(user=user, circle=circle)
+    chat_access(user=user, circle_id=circle_id)
     rows = list(
-        Message.objects.filter(circle=circle, seq__gt=after)
+        Message.objects.filter(circle_id=circle_id, seq__gt=after)
         .filter(visible_to(user))
         .order_by("seq")[: RESUME_LIMIT + 1]
     )
     has_more = len(rows) > RESUME_LIMIT
-    return Page(messages=render(circle, rows[:RESUME_LIMIT]), has_more=has_more)
+    return Page(messages=render(circle_id, rows[:RESUME_LIMIT]), has_more=has_more)
 
 
 def get_visible(*, user: User, circle_id: int, seq: int) -> MessageView:
-    circle = access_circle(user=user, circle_id=circle_id)
-    check_can_chat(user=user, circle=circle)
+    chat_access(user=user, circle_id=circle_id)
     message = (
-        Message.objects.filter(circle=circle, seq=seq).filter(visible_to(user)).first()
+        Message.objects.filter(circle_id=circle_id, seq=seq)
+        .filter(visible_to(user))
+        .first()
     )
     if message is None:
         raise NotFound(_("No such message."))
-    return render(circle, [message])[0]
+    return render(circle_id, [message])[0]
 
 
 @sensitive_variables("reason")
 @transaction.atomic
 def report_message(*, user: User, circle_id: int, seq: int, reason: str) -> int:
     """A member raises a concern about a message they can see; staff are alerted."""
-    circle = access_circle(user=user, circle_id=circle_id)
-    check_can_chat(user=user, circle=circle)
+    member = chat_access(user=user, circle_id=circle_id).member
     message = (
-        Message.objects.filter(circle=circle, seq=seq).filter(visible_to(user)).first()
+        Message.objects.filter(circle_id=circle_id, seq=seq)
+        .filter(visible_to(user))
+        .first()
     )
     if message is None:
         raise BadFrame(
             _("There is no message {seq} to report.").format(seq=seq), field="seq"
         )
-    sealed = seal_note(circle_id=circle.pk, purpose="report", text=reason.strip())
+    sealed = seal_note(circle_id=circle_id, purpose="report", text=reason.strip())
     flag = record_report(message=message, reporter=user, reason_ciphertext=sealed)
     broadcast.broadcast_on_commit(
-        broadcast.monitors_group(circle.program_id),
+        broadcast.monitors_group(member.program_id),
         {"type": broadcast.FLAG, "flag": flag},
     )
-    logger.info("report raised circle=%s seq=%s", circle.pk, seq)
+    logger.info("report raised circle=%s seq=%s", circle_id, seq)
     return seq
 
 
 def member_may_listen(*, user: User, circle_id: int) -> None:
     """Raise if `user` may no longer read this circle (re-checked on every frame)."""
-    circle = access_circle(user=user, circle_id=circle_id)
-    check_can_chat(user=user, circle=circle)
+    chat_access(user=user, circle_id=circle_id)

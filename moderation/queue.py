@@ -258,7 +258,7 @@ def get_thread(
             seqs=[m.seq for m in messages],
             purpose=purpose,
         )
-    people = sender_roles(circle) if messages else {}
+    people = sender_roles(circle.pk) if messages else {}
     flagged: dict[int, list[dict[str, object]]] = {}
     for flag_pk, seq, category, status in Flag.objects.filter(
         circle=circle, seq__gte=low, seq__lte=high

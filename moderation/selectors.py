@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from messaging.models import Agreement, Circle
@@ -61,8 +62,21 @@ def rules_for_circle(circle: Circle) -> RuleSet:
     if row is None:
         return default_ruleset()
     program_id, version, topics = row
-    version = int(version or 0)
-    terms = tuple(_terms(topics or ""))
+    return _circle_ruleset(program_id, int(version or 0), topics or "")
+
+
+def ruleset_for(*, program_id: int, not_comfortable_topics: str) -> RuleSet:
+    """rules_for_circle for a caller that has already read the program and topics
+    (post_message, from messaging.access.chat_access): one small query, the version."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM moderation_rulesversion WHERE id = 1")
+        row = cursor.fetchone()
+    version = int(row[0]) if row else 0
+    return _circle_ruleset(program_id, version, not_comfortable_topics)
+
+
+def _circle_ruleset(program_id: int, version: int, topics: str) -> RuleSet:
+    terms = tuple(_terms(topics))
     key = (program_id, version, terms)
     with _lock:
         cached = _circles.get(key)
