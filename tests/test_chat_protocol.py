@@ -10,7 +10,7 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from accounts.models import Role
+from accounts.models import Role, User
 from messaging import consumers, frames
 from messaging.circles import close_circle, publish_agreement, remove_member
 from messaging.models import CircleRole, Message
@@ -390,6 +390,19 @@ async def test_a_circle_closed_mid_session_closes_every_socket(circle_set):
     )
     assert (await next_of(socket, "error"))["code"] == "not_allowed"
     assert await close_code(socket) == 4403
+
+
+async def test_a_deactivated_account_can_no_longer_send_or_read(circle_set):
+    socket = await connect(path(circle_set.circle), circle_set.mentee)
+    await database_sync_to_async(
+        User.objects.filter(pk=circle_set.mentee.pk).update
+    )(is_active=False)
+    await send(socket, type="send", client_id="after", body="hello")
+    assert (await next_of(socket, "error"))["code"] == "not_logged_in"
+    await send(socket, type="history")
+    assert (await next_of(socket, "error"))["code"] == "not_logged_in"
+    assert await database_sync_to_async(Message.objects.count)() == 0
+    await socket.disconnect()
 
 
 async def test_a_new_agreement_mid_session_stops_sending_until_accepted(circle_set):

@@ -5,11 +5,18 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.models import ClearanceKind, ClearanceRecord, Role
+from accounts.models import ClearanceKind, ClearanceRecord, Role, User
 from accounts.selectors import Missing, get_clearance, is_cleared
 from accounts.services import accept_conduct, publish_conduct, record_clearance
-from config.errors import Invalid, NotFound
-from tests.factories import ProgramFactory, participant, staff
+from config.errors import Invalid, NotAllowed, NotFound, NotLoggedIn
+from messaging.access import chat_access
+from tests.factories import (
+    ProgramFactory,
+    make_circle,
+    make_member,
+    participant,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +139,64 @@ def test_staff_of_another_program_cannot_record_clearance():
         record_clearance(
             by=outsider, user=mentor, program=program, kind=ClearanceKind.TRAINING
         )
+
+
+# The chat gate (messaging.access.chat_access) reads the same facts in one SQL
+# statement: it must say exactly what get_clearance says, for every piece.
+
+
+@pytest.mark.parametrize(
+    ("role", "lacks"),
+    [
+        (Role.MENTOR, {}),
+        (Role.MENTEE, {}),
+        (Role.MENTOR, {"screening": False}),
+        (Role.MENTOR, {"training": False}),
+        (Role.MENTOR, {"conduct": False}),
+        (Role.MENTEE, {"screening": False}),  # mentees need none: still cleared
+        (Role.MENTEE, {"training": False, "conduct": False}),
+        (Role.MENTEE, {"minor": True, "consent": False}),
+        (Role.MENTEE, {"minor": True}),
+        (Role.MENTOR, {"screening": False, "training": False, "conduct": False}),
+    ],
+)
+def test_the_chat_gate_and_get_clearance_agree(role, lacks):
+    circle_set = make_circle()
+    person = make_member(circle_set.circle, role, **lacks)
+    clearance = get_clearance(user=person, program=circle_set.program, role=role)
+    if clearance.is_cleared:
+        member = chat_access(user=person, circle_id=circle_set.circle.pk).member
+        assert (member.user_id, member.role) == (person.pk, role)
+        return
+    with pytest.raises(NotAllowed) as refusal:
+        chat_access(user=person, circle_id=circle_set.circle.pk)
+    assert refusal.value.detail == " ".join(clearance.sentences())
+
+
+def test_the_chat_gate_sees_a_revoked_record_and_a_new_conduct_version():
+    circle_set = make_circle()
+    mentor = circle_set.mentors[1]
+    circle_id = circle_set.circle.pk
+    chat_access(user=mentor, circle_id=circle_id)
+    ClearanceRecord.objects.filter(user=mentor, kind=ClearanceKind.SCREENING).update(
+        revoked_at=timezone.now()
+    )
+    with pytest.raises(NotAllowed, match="screening"):
+        chat_access(user=mentor, circle_id=circle_id)
+    publish_conduct(program=circle_set.program, text="Version two")
+    with pytest.raises(NotAllowed, match="code of conduct"):
+        chat_access(user=circle_set.mentee, circle_id=circle_id)
+    accept_conduct(user=circle_set.mentee, program=circle_set.program)
+    chat_access(user=circle_set.mentee, circle_id=circle_id)
+
+
+def test_the_chat_gate_refuses_a_deactivated_account_and_an_unknown_circle():
+    circle_set = make_circle()
+    outsider = participant(ProgramFactory(), Role.MENTOR)
+    with pytest.raises(NotFound):
+        chat_access(user=outsider, circle_id=circle_set.circle.pk)
+    with pytest.raises(NotFound):
+        chat_access(user=circle_set.mentee, circle_id=circle_set.circle.pk + 1000)
+    User.objects.filter(pk=circle_set.mentee.pk).update(is_active=False)
+    with pytest.raises(NotLoggedIn):
+        chat_access(user=circle_set.mentee, circle_id=circle_set.circle.pk)
