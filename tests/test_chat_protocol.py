@@ -394,9 +394,9 @@ async def test_a_circle_closed_mid_session_closes_every_socket(circle_set):
 
 async def test_a_deactivated_account_can_no_longer_send_or_read(circle_set):
     socket = await connect(path(circle_set.circle), circle_set.mentee)
-    await database_sync_to_async(
-        User.objects.filter(pk=circle_set.mentee.pk).update
-    )(is_active=False)
+    await database_sync_to_async(User.objects.filter(pk=circle_set.mentee.pk).update)(
+        is_active=False
+    )
     await send(socket, type="send", client_id="after", body="hello")
     assert (await next_of(socket, "error"))["code"] == "not_logged_in"
     await send(socket, type="history")
