@@ -233,6 +233,11 @@ class ClearanceRecord(models.Model):
                 name="consent_names_guardian",
             )
         ]
+        indexes = [
+            # Every chat frame asks "does this person hold this clearance here?"
+            # (messaging.access): without it, a program's every record is scanned.
+            models.Index(fields=["user", "program", "kind"], name="clearance_of_person")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.user} · {self.program}"
