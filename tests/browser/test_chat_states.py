@@ -247,6 +247,21 @@ def test_a_hidden_message_is_withdrawn_and_never_comes_back(chat):
     assert message_bodies(page) == ["fine", "later"]
 
 
+def test_a_hidden_message_restored_by_staff_comes_back_in_its_place(chat):
+    page, fake = chat([message(1, "fine"), message(2, "hidden, then restored")])
+    fake.send({"type": "hidden", "seq": 2})
+    expect(page.get_by_role("log")).not_to_contain_text("hidden, then restored")
+    fake.send(message(3, "later"))
+    expect(page.get_by_role("log")).to_contain_text("later")
+    fake.messages.append(message(3, "later"))
+    # An appeal is upheld: the server sends the message again, then `released`.
+    fake.send(message(2, "hidden, then restored"))
+    fake.send({"type": "released", "seq": 2})
+    assert fake.wait_for("resume")[-1] == {"type": "resume", "after": 1}
+    expect(page.get_by_role("log")).to_contain_text("hidden, then restored")
+    assert message_bodies(page) == ["fine", "hidden, then restored", "later"]
+
+
 def test_a_dropped_socket_reconnects_resumes_and_resends_with_the_same_client_id(
     chat,
 ):

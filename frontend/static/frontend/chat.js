@@ -88,7 +88,7 @@
     resumeInFlight: false,
     resumeAfter: null, // a resume still to ask for, after this seq
     items: new Map(), // seq -> <li>
-    withdrawn: new Set(), // seqs hidden by staff: never shown again
+    withdrawn: new Set(), // seqs hidden by staff: not shown again unless released
     own: new Map(), // client_id -> {body, li, acked, sentAt, reason}
     typists: new Map(), // sender id -> {name, until}
     lastTypingSent: 0,
@@ -713,6 +713,8 @@
     if (typeof frame.seq !== "number") {
       return;
     }
+    // Staff restored a message they had hidden (an appeal upheld): it may show again.
+    state.withdrawn.delete(frame.seq);
     const li = state.items.get(frame.seq);
     if (li) {
       if (li.classList.contains("msg-own")) {
