@@ -27,6 +27,20 @@ def people_in(programs: QuerySet[Program]) -> QuerySet[User]:
     return User.objects.filter(program_roles__program__in=programs).distinct()
 
 
+def scope_choices(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> None:
+    """Narrow a foreign-key field's choices to the administrator's programs: their
+    programs, the people in them, their circles."""
+    if request.user.is_superuser:
+        return
+    programs = admin_programs(request)
+    if db_field.related_model is Program:
+        kwargs["queryset"] = programs
+    elif db_field.related_model is User:
+        kwargs["queryset"] = people_in(programs)
+    elif db_field.related_model._meta.label == "messaging.Circle":
+        kwargs["queryset"] = db_field.related_model.objects.filter(program__in=programs)
+
+
 class ProgramScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """A ModelAdmin limited to objects whose `program_path` is one of your programs."""
 
@@ -66,16 +80,7 @@ class ProgramScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> Any:
-        if not request.user.is_superuser:
-            programs = admin_programs(request)
-            if db_field.related_model is Program:
-                kwargs["queryset"] = programs
-            elif db_field.related_model is User:
-                kwargs["queryset"] = people_in(programs)
-            elif db_field.related_model._meta.label == "messaging.Circle":
-                kwargs["queryset"] = db_field.related_model.objects.filter(
-                    program__in=programs
-                )
+        scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -85,12 +90,7 @@ class ProgramScopedInline(admin.TabularInline):  # type: ignore[type-arg]
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> Any:
-        if not request.user.is_superuser:
-            programs = admin_programs(request)
-            if db_field.related_model is Program:
-                kwargs["queryset"] = programs
-            elif db_field.related_model is User:
-                kwargs["queryset"] = people_in(programs)
+        scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(

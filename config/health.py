@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger("circles.health")
 LAYER_TIMEOUT_SECONDS = 2.0
@@ -30,6 +31,7 @@ async def check_layer() -> None:
     await asyncio.wait_for(layer.receive(channel), timeout=LAYER_TIMEOUT_SECONDS)
 
 
+@require_safe
 async def healthz(request: HttpRequest) -> JsonResponse:
     checks: dict[str, str] = {}
     for name, check in (
