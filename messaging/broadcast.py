@@ -7,8 +7,11 @@ never a client's. If the layer drops one, clients see a seq gap and `resume`.
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -39,7 +42,17 @@ def monitors_group(program_id: int) -> str:
     return f"monitors.{program_id}"
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+Event = tuple[str, dict[str, Any]]  # (group, event)
+_outbox = threading.local()
+
+
 def send_now(group: str, event: dict[str, Any]) -> None:
+    collecting: list[Event] | None = getattr(_outbox, "events", None)
+    if collecting is not None:
+        collecting.append((group, event))  # the caller sends it: see `collected`
+        return
     layer = get_channel_layer()
     if layer is None:
         return
@@ -47,6 +60,36 @@ def send_now(group: str, event: dict[str, Any]) -> None:
         async_to_sync(layer.group_send)(group, event)
     except Exception:  # the write is committed; clients recover with resume
         logger.exception("broadcast failed group=%s type=%s", group, event.get("type"))
+
+
+def collected(func: Callable[P, R]) -> Callable[P, tuple[R, list[Event]]]:
+    """`func`, returning also the events it broadcast (after its commit) instead of
+    sending them: for a consumer, which sends them from its event loop (send_all).
+
+    From a consumer's database thread, async_to_sync would hop back to the event loop
+    and hold the one database thread until the send is done, for every message."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> tuple[R, list[Event]]:
+        events: list[Event] = []
+        _outbox.events = events
+        try:
+            return func(*args, **kwargs), events
+        finally:
+            _outbox.events = None
+
+    return run
+
+
+async def send_all(layer: Any, events: list[Event]) -> None:
+    """Send what a `collected` call broadcast, in order; a failure is logged only."""
+    for group, event in events:
+        try:
+            await layer.group_send(group, event)
+        except Exception:  # the write is committed; clients recover with resume
+            logger.exception(
+                "broadcast failed group=%s type=%s", group, event.get("type")
+            )
 
 
 def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:

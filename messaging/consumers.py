@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -50,6 +51,7 @@ SERVER_ERROR = ServerError(
     )
 )
 TOO_MANY_SOCKETS = 4429
+T = TypeVar("T")
 
 
 async def refuse(consumer: AsyncWebsocketConsumer, code: int) -> None:
@@ -168,7 +170,8 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
                             "and resend."
                         )
                     )
-                ack = await database_sync_to_async(post_message)(
+                ack = await self.call(
+                    post_message,
                     sender=user,
                     circle_id=member.circle_id,
                     client_id=client_id,
@@ -208,10 +211,23 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
                         },
                     )
             case ReportFrame(seq=seq, reason=reason):
-                await database_sync_to_async(report_message)(
-                    user=user, circle_id=member.circle_id, seq=seq, reason=reason
+                await self.call(
+                    report_message,
+                    user=user,
+                    circle_id=member.circle_id,
+                    seq=seq,
+                    reason=reason,
                 )
                 await self.send(text_data=dumps({"type": "reported", "seq": seq}))
+
+    async def call(self, service: Callable[..., T], **kwargs: Any) -> T:
+        """Run a service that broadcasts in the database thread; send its events (the
+        new message, a flag) from here once it has committed, before answering."""
+        called = database_sync_to_async(broadcast.collected(service))
+        outcome: tuple[T, list[broadcast.Event]] = await called(**kwargs)
+        result, events = outcome
+        await broadcast.send_all(self.channel_layer, events)
+        return result
 
     # Layer events: their types are constants in messaging/broadcast.py, never a
     # client's.
