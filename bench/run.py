@@ -719,7 +719,6 @@ PROFILE_PARTS = {
     "  moderate": "moderate (moderation/engine",
     "  seal_message (encrypt + chain)": "seal_message (archive/services.py",
     "  record_flags": "record_flags (moderation/services.py",
-    "  broadcast (async_to_sync group_send)": "send_now (messaging/broadcast.py",
     "  transaction commit": "Atomic.__exit__",
     "open database connection": "DatabaseWrapper.get_new_connection",
     "close database connection": "BaseDatabaseWrapper._close",
@@ -728,6 +727,7 @@ PROFILE_PARTS = {
     "event loop thread": "AsyncioSelectorReactor.run",
     "  consumer receive": "CircleConsumer.receive",
     "  consumer circle_message (fan-out)": "CircleConsumer.circle_message",
+    "  broadcast (send_all, after the commit)": "send_all (messaging/broadcast.py",
     "  websocket framing (autobahn)": "autobahn/websocket/protocol.py",
     "  channel layer": "channels/layers.py",
 }
