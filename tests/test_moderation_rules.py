@@ -84,6 +84,8 @@ POSITIVES = {
         "don't tell your PO you were out past curfew",
         "just use your brother's social on the form",
         "he's selling a strap, no serial, $300",
+        # A phrase ending in a price: the price part is never the automaton's anchor.
+        "i can get you a gun for $300",
         "we could make easy money boosting from the mall",
     ],
     "crisis": [

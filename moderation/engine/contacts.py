@@ -12,8 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .normalize import View, digits_view, folded
+from .normalize import (
+    Edit,
+    Edited,
+    Spans,
+    View,
+    digit_spans,
+    digits_view,
+    folded,
+    rewrite,
+)
 
 PHONE = "contact.phone"
 EMAIL = "contact.email"
@@ -72,7 +82,7 @@ class AllowList:
 
 
 def normal_phone(value: str) -> str:
-    digits = "".join(c for c in value if c.isdigit())
+    digits = value if value.isdecimal() else "".join(c for c in value if c.isdigit())
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     return digits
@@ -85,12 +95,40 @@ def _address_key(value: str) -> str:
 # --- phones ---------------------------------------------------------------------------
 
 _ANY_DIGIT = re.compile(r"\d")
-_NUMBER_WORD = re.compile(
-    r"\b(?=[zotfsen])(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b"
+_DIGIT_NAMES = (
+    "zero",
+    "oh",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
 )
-_DIGIT_RUN = re.compile(r"(?=[+\d])\+?\d(?:[ \t.\-\u2010-\u2015()\[\],_*/\\]{0,3}\d)*")
+# A digit's name as a whole word. Each look-behind follows the first letter it
+# checks, so the search can skip to the letters a name begins with (a leading "\b"
+# makes it try every position).
+_NUMBER_WORD = re.compile(
+    "(?:" + "|".join(rf"{n[0]}(?<!\w{n[0]}){n[1:]}" for n in _DIGIT_NAMES) + r")\b"
+)
+# Seven digits or more, at most three separators apart. Shorter runs (times, prices,
+# room numbers) are never phones: the regex passes over them, not a Python loop.
+_DIGIT_RUN = re.compile(
+    r"(?=[+\d])\+?\d(?:[ \t.\-\u2010-\u2015()\[\],_*/\\]{0,3}\d){6,}"
+)
+# A run's characters other than its digits: deleting them is faster than a loop.
+_NOT_IN_NUMBER = str.maketrans(
+    "", "", " \t.-\u2010\u2011\u2012\u2013\u2014\u2015()[],_*/\\+"
+)
+_DATE = re.compile(r"\d/\d")
+_SEVEN_DIGITS = re.compile(r"\d{3}[\s.\-]\d{4}")
 # Seven digits, at most four other characters apart (only whether there are any).
-_HAS_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,4}\d){6}")
+# Possessive: giving back a non-digit never lets a digit follow.
+_HAS_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,4}+\d){6}")
+_ASCII_DIGITS = b"0123456789"
 _PHONE_WORDS = re.compile(
     r"\b(?:call|text|txt|cell|phone|number|numbr|num|digits|reach|hmu|hit me|"
     r"contact|whatsapp|signal|telegram|line|mobile|landline|fone|#)\b"
@@ -107,21 +145,19 @@ _ID_WORDS = re.compile(
 )
 
 
-def find_phones(digits: View, allow: AllowList, *, context: str) -> list[Found]:
+def find_phones(digits: Spans, allow: AllowList, *, context: str) -> list[Found]:
     """Phone-like digit runs however they are split; `context` is the folded text."""
     text = digits.text
     found: list[Found] = []
     for match in _DIGIT_RUN.finditer(text):
         run = match.group()
-        number = "".join(c for c in run if c.isdigit())
+        number = run.translate(_NOT_IN_NUMBER)
         count = len(number)
-        if count < 7:
-            continue
         start, end = match.start(), match.end()
         before = text[max(0, start - 2) : start]
         if before.endswith(("$", "#")) or text[end : end + 1] in ("%", "k"):
             continue  # money, an order or a percentage
-        if ":" in text[max(0, start - 1) : start] or re.search(r"\d/\d", run):
+        if ":" in text[max(0, start - 1) : start] or ("/" in run and _DATE.search(run)):
             continue  # a time or a date
         if not _looks_like_phone(number, run):
             continue
@@ -129,7 +165,7 @@ def find_phones(digits: View, allow: AllowList, *, context: str) -> list[Found]:
         if (
             count < 10
             and not _PHONE_WORDS.search(window)
-            and not re.fullmatch(r"\d{3}[\s.\-]\d{4}", run)
+            and not _SEVEN_DIGITS.fullmatch(run)
         ):
             continue  # seven bare digits: a phone only if it is talked about as one
         if _is_an_id(window):
@@ -160,7 +196,7 @@ def _is_an_id(window: str) -> bool:
     return _ID_WORDS.search(tail) is not None
 
 
-def find_phones_lib(digits: View, allow: AllowList) -> list[Found]:
+def find_phones_lib(digits: Spans, allow: AllowList) -> list[Found]:
     """phonenumbers' lenient matcher, for international formats the runs miss."""
     import phonenumbers  # imported on first use: it is slow to load
 
@@ -202,16 +238,55 @@ _DOMAIN_HINT = re.compile(
     r"\.\s*(?:com|net|org|edu|gov|me|io|us|co)\b|\bdot\b|[\(\[\{<]\s*dot\s*[\)\]\}>]|"
     r"\bslash\b|/)"
 )
-_EMAIL_SPELLINGS = re.compile(
-    r"(?=[\s(\[{</@.])(?:\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*"
-    r"|\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*"
-    r"|\s+at\s+"
-    r"|\s+dot\s+"
-    r"|\s+slash\s+|\s*/\s*"
-    r"|\s*@\s*"
-    r"|\s+\.\s*|\s*\.\s+(?=(?:com|net|org|edu|gov|me|io|us|co)\b)"
-    r"|(?<=\bg) (?=mail\b)|(?<=\bpay) (?=pal\b)|(?<=\bcash) (?=app\b))"
+# The spellings email_view closes up. At every space the search tries each in turn,
+# and most texts hold no "(", "/" or "slash": a text's regex has only the spellings
+# it may hold (see _spellings_in), which gives the same matches.
+_EMAIL_SPELLINGS = (
+    r"\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*",
+    r"\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*",
+    r"\s+at\s+",
+    r"\s+dot\s+",
+    r"\s+slash\s+",
+    r"\s*/\s*",
+    r"\s*@\s*",
+    r"\s+\.\s*",
+    r"\s*\.\s+(?=(?:com|net|org|edu|gov|me|io|us|co)\b)",
+    r"(?<=\bg) (?=mail\b)",
+    r"(?<=\bpay) (?=pal\b)",
+    r"(?<=\bcash) (?=app\b)",
 )
+
+
+def _spellings_in(text: str) -> tuple[bool, ...]:
+    """For each of _EMAIL_SPELLINGS, whether `text` has what it needs to be there."""
+    at = "at" in text
+    dot = "dot" in text
+    period = "." in text
+    brackets = ("(" in text or "[" in text or "{" in text or "<" in text) and (
+        ")" in text or "]" in text or "}" in text or ">" in text
+    )
+    return (
+        brackets and at,
+        brackets and dot,
+        at,
+        dot,
+        "slash" in text,
+        "/" in text,
+        "@" in text,
+        period,
+        period,
+        "g mail" in text,
+        "pay pal" in text,
+        "cash app" in text,
+    )
+
+
+@lru_cache(maxsize=256)
+def _spellings_regex(present: tuple[bool, ...]) -> re.Pattern[str]:
+    spellings = (s for s, keep in zip(_EMAIL_SPELLINGS, present, strict=True) if keep)
+    return re.compile(rf"(?=[\s(\[{{</@.])(?:{'|'.join(spellings)})")
+
+
 _PROVIDERS = frozenset(
     {
         "gmail",
@@ -245,11 +320,21 @@ _SOCIAL_LINK = re.compile(rf"\b(?:{_SOCIAL_DOMAINS})/\S+")
 
 def email_view(base: View) -> View | None:
     """`base` with "at"/"(at)"/"dot"/"slash" spellings and spaced "@"/"." closed up."""
-    text = base.text
+    edits = email_edits(base.text)
+    if edits is None:
+        return None
+    return rewrite(base, edits) if edits else base
+
+
+def email_edits(text: str) -> list[Edit] | None:
+    """The edits email_view makes, or None when `text` has no spelled-out email."""
     if not _EMAIL_HINT.search(text) or not _DOMAIN_HINT.search(text):
         return None
+    present = _spellings_in(text)
+    if not any(present):
+        return []
     edits = []
-    for match in _EMAIL_SPELLINGS.finditer(text):
+    for match in _spellings_regex(present).finditer(text):
         token = match.group()
         stripped = token.strip(" \t\n()[]{}<>")
         if stripped in ("at", "@"):
@@ -261,9 +346,7 @@ def email_view(base: View) -> View | None:
         else:
             replacement = ""
         edits.append((match.start(), match.end(), replacement))
-    from .normalize import rewrite
-
-    return rewrite(base, edits)
+    return edits
 
 
 _LOCAL_PART = re.compile(r"[a-z0-9][a-z0-9._%+\-]*$")
@@ -305,7 +388,7 @@ _COMMON_TLDS = frozenset(
 )
 
 
-def find_emails(view: View, allow: AllowList, *, spelled: bool) -> list[Found]:
+def find_emails(view: Spans, allow: AllowList, *, spelled: bool) -> list[Found]:
     """Emails in `view`; a spelled-out one ("at gmail dot com") needs a known ending."""
     text = view.text
     found: list[Found] = []
@@ -561,9 +644,30 @@ def _leet_pattern(word: str) -> str:
     )
 
 
-_APP_PATTERN = "|".join(
-    _leet_pattern(app) for app in sorted(_APPS, key=len, reverse=True)
-)
+def _apps_pattern(apps: Iterable[str]) -> str:
+    """The alternation of `apps` in their order, grouped by first letter.
+
+    The regex engine tries every alternative at every word; grouped, it tries each
+    first letter once, and only that letter's apps after it (the same matches, about
+    twice as fast). Apps whose first letters' classes overlap ("i" reads "l" and the
+    other way round) share a group, so the one listed first still wins.
+    """
+    groups: dict[str, list[str]] = {}
+    for app in apps:
+        first = "il" if app[0] in "il" else _leet_pattern(app[0])
+        groups.setdefault(first, []).append(app)
+    alternatives: list[str] = []
+    for first, members in groups.items():
+        if first == "il":
+            alternatives.extend(_leet_pattern(app) for app in members)
+        else:
+            rests = "|".join(_leet_pattern(app[1:]) for app in members)
+            alternatives.append(f"{first}(?:{rests})")
+    return "|".join(alternatives)
+
+
+# Longest first, so "snapchat" wins over "snap".
+_APP_PATTERN = _apps_pattern(sorted(_APPS, key=len, reverse=True))
 _APP_NAME = re.compile(rf"(?<![a-z0-9])(?:{_APP_PATTERN})(?![a-z0-9])")
 # What follows an app name: a separator, then the handle. Possessive quantifiers keep
 # the match linear (nested repeats backtrack badly otherwise).
@@ -579,6 +683,8 @@ _CASHTAG = re.compile(r"\$(?<![\w$]\$)(?P<handle>[a-z][a-z0-9_\-]{2,19})\b")
 _SOCIAL_CONTEXT = re.compile(
     rf"(?<![a-z0-9])(?:{_APP_PATTERN}|follow|add me|dm|my @|handle)(?![a-z0-9])"
 )
+# A digit, "_" or "." makes a handle look like one ("kay.rose07"). Handles are ASCII.
+_STRONG = frozenset("0123456789_.")
 _NOT_HANDLES = frozenset(
     [
         "the",
@@ -681,7 +787,7 @@ def find_handles(
         )
         for match in _AT_HANDLE.finditer(text):
             handle = match.group("handle").rstrip(".-")
-            strong = any(c.isdigit() or c in "_." for c in handle)
+            strong = not _STRONG.isdisjoint(handle)
             if (
                 handle in _NOT_HANDLES
                 or not (strong or social)
@@ -704,11 +810,7 @@ def find_handles(
         handle = handle.lstrip("@").rstrip(".-")
         sep = after.group("sep")
         explicit = "@" in sep or ":" in sep or "$" in sep or "dollar" in sep
-        strong = (
-            raw.startswith("@")
-            or any(c.isdigit() or c in "_." for c in raw)
-            or " " in raw
-        )
+        strong = raw.startswith("@") or not _STRONG.isdisjoint(raw) or " " in raw
         if handle in _NOT_HANDLES or len(handle) < 3 or handle in allow.handles:
             continue
         if not (strong or (explicit and len(handle) >= 4)):
@@ -730,6 +832,15 @@ _NUMBER_WORDS = _skeleton_words(
     "fifty sixty seventy eighty ninety"
 )
 _STREET_WORDS = _skeleton_words(*_STREET_TYPES.split("|"))
+# The skeleton merges "l" into "i", so "ln" (lane) reads as the everyday "in": by
+# skeleton word, the street types that read so, to look for in the folded text.
+_STREET_SPELLINGS = {
+    word: tuple(t for t in _STREET_TYPES.split("|") if word in _skeleton_words(t))
+    for word in _STREET_WORDS
+}
+# Characters that can join a street type to the next word in the skeleton only
+# (leetspeak "st@", masks "st*"): with one of them about, the words tell nothing.
+_JOINERS = "@$!|+*#"
 _EMAIL_WORDS = _skeleton_words(
     *(p for p in _PROVIDERS if p not in ("live", "mail")),
     "g mail",
@@ -748,7 +859,6 @@ _APP_WORDS = _skeleton_words(
 )
 _APP_PHRASES = tuple(_skeleton_words(app) for app in _APPS if " " in app)
 _DIGITS = re.compile(r"\d")
-_ASCII_DIGIT = re.compile("[0-9]")
 # Any word of a multi-word app name: without one, none of them can be there.
 _APP_PHRASE_WORDS = frozenset(word for phrase in _APP_PHRASES for word in phrase)
 
@@ -771,11 +881,17 @@ def find_contacts(
 
         words = frozenset(skeleton_text(unleet(text)).split())
     found: list[Found] = []
-    digit_count = len(_ASCII_DIGIT.findall(text))
+    # ASCII digits never occur inside a UTF-8 sequence: deleting them from the
+    # bytes counts them without a regex pass.
+    encoded = text.encode("utf-8", "surrogatepass")
+    digit_count = len(encoded) - len(encoded.translate(None, _ASCII_DIGITS))
     has_number_words = not _NUMBER_WORDS.isdisjoint(words)
-    spelled = has_number_words and len(_NUMBER_WORD.findall(text)) >= 3
-    if digit_count >= 7 or spelled or (digit_count and previous_digits):
-        digits = digits_view(base, spelled=has_number_words)
+    if (
+        digit_count >= 7
+        or (digit_count and previous_digits)
+        or (has_number_words and len(_NUMBER_WORD.findall(text)) >= 3)
+    ):
+        digits = digit_spans(base, spelled=has_number_words)
         if _HAS_SEVEN_DIGITS.search(digits.text):
             phones = find_phones(digits, allow, context=text)
             if not phones and "+" in digits.text:
@@ -784,17 +900,26 @@ def find_contacts(
             found.extend(phones)
         if previous_digits:
             found.extend(_split_phones(digits, allow, previous_digits))
-    if digit_count and not _STREET_WORDS.isdisjoint(words):
+    # The address regex needs a street type as a word of the folded text, whose
+    # skeleton is then one of `streets` unless a joiner follows it.
+    streets = _STREET_WORDS.intersection(words) if digit_count else ()
+    if streets and (
+        any(t in text for w in streets for t in _STREET_SPELLINGS[w])
+        or any(c in text for c in _JOINERS)
+    ):
         found.extend(find_addresses(base, allow))
     has_at = "@" in text
     if has_at or "/" in text:
         found.extend(find_emails(base, allow, spelled=False))
     spaced_at = has_at and (" @" in text or "@ " in text)
-    bracketed = "at)" in text or "at]" in text or "dot)" in text or "dot]" in text
+    bracketed = (")" in text or "]" in text) and (
+        "at)" in text or "at]" in text or "dot)" in text or "dot]" in text
+    )
     connected = spaced_at or bracketed or not _EMAIL_CONNECTORS.isdisjoint(words)
     if connected and not _EMAIL_WORDS.isdisjoint(words):
-        emails = email_view(base)
-        if emails is not None:
+        edits = email_edits(text)
+        if edits is not None:
+            emails = Edited(base, edits) if edits else base
             seen = [(f.start, f.end) for f in found]
             for item in find_emails(emails, allow, spelled=True):
                 if not any(a < item.end and item.start < b for a, b in seen):
@@ -816,7 +941,7 @@ def trailing_digits(text: str) -> str:
 
 
 def _split_phones(
-    digits: View, allow: AllowList, previous: Sequence[str]
+    digits: Spans, allow: AllowList, previous: Sequence[str]
 ) -> list[Found]:
     """A number split over the sender's last messages and this one ("515", "0192")."""
     head = re.match(r"\W*(?:\d[\s.\-()\[\],_*/]{0,3})*\d", digits.text)

@@ -10,6 +10,9 @@
 - digits: spelled digits ("five one five", "oh"), tens ("forty four") and letters
   standing in for digits ("5l5 O1O9") turned into digits, for the phone detector.
 
+A View maps every character back at once; an Edited (the same text, from a base and
+edits) works out only the spans asked for, for views that are mostly searched in vain.
+
 Pure Python: no Django, no settings. Rules are normalised with the same functions, so a
 pattern and the text it should match always agree.
 """
@@ -18,9 +21,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
 # Invisible characters that do not fall in Unicode's Cf/Mn/Me categories but are used
 # to hide words: Hangul fillers, the braille blank, the Mongolian vowel separator.
@@ -138,17 +143,24 @@ def rewrite(view: View, edits: Sequence[tuple[int, int, str]]) -> View:
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    old_starts, old_ends = view.starts, view.ends
     position = 0
     for start, end, replacement in edits:
         parts.append(text[position:start])
-        _copy_spans(view, position, start, starts, ends)
+        stop = end if end > start else start + 1  # an insertion maps to its place
+        if old_starts is None or old_ends is None:
+            # The original's offsets (the common case): character i is i:i+1.
+            starts += range(position, start)
+            ends += range(position + 1, start + 1)
+            first, last = start, stop
+        else:
+            starts += old_starts[position:start]
+            ends += old_ends[position:start]
+            first, last = view.span(start, stop)
         if replacement:
-            first, last = (
-                view.span(start, end) if end > start else view.span(start, start + 1)
-            )
             parts.append(replacement)
-            starts.extend([first] * len(replacement))
-            ends.extend([last] * len(replacement))
+            starts += [first] * len(replacement)
+            ends += [last] * len(replacement)
         position = end
     parts.append(text[position:])
     _copy_spans(view, position, len(text), starts, ends)
@@ -166,16 +178,82 @@ def _copy_spans(
         ends.extend(view.ends[start:end])
 
 
-_ASCII_CHARS = frozenset(map(chr, range(128)))
+Edit = tuple[int, int, str]
+
+
+class Spans(Protocol):
+    """A derived text that maps its spans back to the original (View, Edited)."""
+
+    @property
+    def text(self) -> str: ...
+
+    def span(self, start: int, end: int) -> tuple[int, int]: ...
+
+
+class Edited:
+    """rewrite(base, edits) with the offsets worked out only for the spans asked for.
+
+    A detector reads a whole view but needs the offsets of what it finds only, and
+    most texts hold nothing: building the per-character offsets of rewrite() would
+    cost more than the search. `span` gives what rewrite(base, edits).span would.
+    """
+
+    __slots__ = ("_base", "_edits", "_starts", "text")
+
+    def __init__(self, base: Spans, edits: Sequence[Edit]) -> None:
+        self._base = base
+        self._edits = edits
+        self._starts: list[int] = []  # where each replacement begins in the new text
+        parts: list[str] = []
+        position = 0
+        shift = 0
+        source = base.text
+        for start, end, replacement in edits:
+            parts.append(source[position:start])
+            parts.append(replacement)
+            self._starts.append(start + shift)
+            shift += len(replacement) - (end - start)
+            position = end
+        parts.append(source[position:])
+        self.text = "".join(parts)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of text[start:end] (end > start)."""
+        return self._at(start)[0], self._at(max(end - 1, start))[1]
+
+    def _at(self, index: int) -> tuple[int, int]:
+        """The original span of character `index`."""
+        k = bisect_right(self._starts, index) - 1  # the last replacement begun by it
+        if k < 0:
+            return self._base.span(index, index + 1)
+        start, end, replacement = self._edits[k]
+        after = self._starts[k] + len(replacement)
+        if index < after:  # in the replacement: the span it replaced
+            return self._base.span(start, end if end > start else start + 1)
+        return self._base.span(end + index - after, end + index - after + 1)
+
+
+_Text = TypeVar("_Text", bound=Spans)
+
+
+# A regex pass finds the few non-ASCII characters of a text several times faster than
+# building a set of all its characters.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _non_ascii(text: str) -> set[str]:
+    """The distinct non-ASCII characters of `text`."""
+    return set(_NON_ASCII.findall(text))
 
 
 def folded(text: str) -> View:
     """NFKC, accents dropped, case-folded, invisibles removed, look-alikes to Latin."""
     if text.isascii():
         return View(text.lower())
+    others = _non_ascii(text)
     one_to_one = True
     invisible = False
-    for char in set(text).difference(_ASCII_CHARS):
+    for char in others:
         code = ord(char)
         value = FOLD[code]
         if len(value) == 1:
@@ -186,11 +264,11 @@ def folded(text: str) -> View:
         one_to_one = False
         break
     if one_to_one and not invisible:
-        return View(text.translate(FOLD))
+        return View(_translate_few(text, others, FOLD))
     if one_to_one and not _INVISIBLE_INSIDE.search(text):
         # Invisible characters only next to emoji or spaces (an emoji's variation
         # selector): a space there keeps offsets 1:1 and changes no word.
-        return View(text.translate(_EDGE_FOLD))
+        return View(_translate_few(text, others, _EDGE_FOLD))
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -201,6 +279,29 @@ def folded(text: str) -> View:
             starts.extend([index] * len(value))
             ends.extend([index + 1] * len(value))
     return View("".join(parts), starts, ends)
+
+
+def _translate_few(text: str, others: set[str], table: _FoldTable) -> str:
+    """`text.translate(table)`, where `table` maps each of `others` (every non-ASCII
+    character of the text) to one character and ASCII to lower case.
+
+    Once a text is not ASCII, str.translate looks up every character one at a time
+    (an emoji makes it ten times slower); lower() and a replace per distinct
+    non-ASCII character give the same text, provided lower() leaves every non-ASCII
+    character that remains alone and no replacement is replaced in turn.
+    """
+    swaps: list[tuple[str, str]] = []
+    for char in others:
+        value = table[ord(char)]
+        if value.lower() != value or (value == char and char.lower() != char):
+            return text.translate(table)
+        if value != char:
+            swaps.append((char, value))
+    if any(value in others for _, value in swaps):
+        return text.translate(table)
+    for char, value in swaps:
+        text = text.replace(char, value)
+    return text.lower()
 
 
 def fold_text(text: str) -> str:
@@ -245,26 +346,22 @@ def unleet(text: str) -> str:
     if "a1" not in classes and "1a" not in classes:
         return text
     edits: list[tuple[int, str]] = []
-    position = 0
-    length = len(text)
-    while True:
-        hit_a = classes.find("a1", position)
-        hit_b = classes.find("1a", position)
-        hits = [h for h in (hit_a, hit_b) if h >= 0]
-        if not hits:
-            break
-        hit = min(hits)
-        start = hit
-        while start > 0 and classes[start - 1] in "a1":
-            start -= 1
-        end = hit + 2
-        while end < length and classes[end] in "a1":
-            end += 1
-        word = text[start:end]
-        core = word.rstrip(_TRAILING_PUNCT)
+    hit_a = classes.find("a1")
+    hit_b = classes.find("1a")
+    while hit_a >= 0 or hit_b >= 0:
+        hit = hit_a if hit_b < 0 or 0 <= hit_a < hit_b else hit_b
+        # The word around the hit (`classes` holds only "a", "1" and " ").
+        start = classes.rfind(" ", 0, hit) + 1
+        end = classes.find(" ", hit + 2)
+        if end < 0:
+            end = len(classes)
+        core = text[start:end].rstrip(_TRAILING_PUNCT)
         if core and not core.isdigit() and not core.isalpha():
             edits.append((start, core.translate(_LEET)))
-        position = end
+        if 0 <= hit_a < end:
+            hit_a = classes.find("a1", end)
+        if 0 <= hit_b < end:
+            hit_b = classes.find("1a", end)
     if not edits:
         return text  # only words with trailing "!" and the like: nothing to undo
     parts: list[str] = []
@@ -278,9 +375,14 @@ def unleet(text: str) -> str:
 
 
 # After leetspeak: merge l and i (I/l/1 look alike), every ASCII non-alphanumeric
-# becomes a space. Non-ASCII non-word characters are handled by _NON_WORD.
+# becomes a space. Non-ASCII non-word characters are handled by _NON_WORD. Every
+# ASCII character is in the table: translate is several times slower when it has to
+# look a character up and miss.
 _SKELETON = str.maketrans(
-    {**{chr(i): " " for i in range(128) if not chr(i).isalnum()}, "l": "i"}
+    {
+        chr(i): "i" if chr(i) == "l" else chr(i) if chr(i).isalnum() else " "
+        for i in range(128)
+    }
 )
 _NON_WORD = re.compile(r"[\W_]")
 
@@ -291,7 +393,7 @@ def skeleton_text(text: str) -> str:
         # Emoji and other symbols become spaces first, so the translate below usually
         # runs on ASCII (its fast path). ASCII non-word characters become spaces in
         # the translate anyway: only the other characters need a look.
-        for char in set(text).difference(_ASCII_CHARS):
+        for char in _non_ascii(text):
             if _NON_WORD.match(char):
                 text = text.replace(char, " ")
     return text.translate(_SKELETON)
@@ -342,12 +444,17 @@ _EMOJI_CHARS = frozenset(EMOJI_WORDS)
 
 def emoji_words(base: View) -> View:
     """`base` with each meaningful emoji replaced by its word, spaced off."""
-    text = base.text
+    edits = emoji_edits(base.text)
+    return rewrite(base, edits) if edits else base
+
+
+def emoji_edits(text: str) -> list[Edit]:
+    """The edits emoji_words makes: each meaningful emoji to its word, spaced off."""
     if text.isascii():
-        return base
-    present = _EMOJI_CHARS.intersection(text)
+        return []
+    present = _EMOJI_CHARS.intersection(_NON_ASCII.findall(text))
     if not present:
-        return base
+        return []
     # Each emoji is one character: its positions, in order (a regex over a class of
     # astral characters is much slower than str.find).
     positions: list[int] = []
@@ -357,22 +464,23 @@ def emoji_words(base: View) -> View:
             positions.append(index)
             index = text.find(char, index + 1)
     positions.sort()
-    edits = [(i, i + 1, f" {EMOJI_WORDS[text[i]]} ") for i in positions]
-    return rewrite(base, edits)
+    return [(i, i + 1, f" {EMOJI_WORDS[text[i]]} ") for i in positions]
 
 
 # Letters spelled one at a time, split by spaces or punctuation: "w h a t s a p p".
-_SPELLED_OUT = re.compile(r"(?<= )(?:[a-z0-9] {1,3}){2,}[a-z0-9](?= )")
+# The run is group 1; the space before it is matched rather than looked behind for,
+# so the search can skip from space to space.
+_SPELLED_OUT = re.compile(r" ((?:[a-z0-9] {1,3}){2,}[a-z0-9])(?= )")
 
 
 def joined(padded_skeleton: str) -> View | None:
     """The padded skeleton with spelled-out runs joined, or None if there are none."""
     edits = []
     for match in _SPELLED_OUT.finditer(padded_skeleton):
-        run = match.group()
+        run = match.group(1)
         if sum(c.isalpha() for c in run) < 2:
             continue  # digits are the phone detector's business
-        edits.append((match.start(), match.end(), run.replace(" ", "")))
+        edits.append((match.start(1), match.end(1), run.replace(" ", "")))
     if not edits:
         return None
     return rewrite(View(padded_skeleton), edits)
@@ -453,6 +561,19 @@ _DIGIT_AHEAD = re.compile(
 
 def digits_view(base: View, *, spelled: bool | None = None) -> View:
     """`base` (folded) with number words and letter-for-digit groups made digits."""
+    return _digits(base, spelled, rewrite)
+
+
+def digit_spans(base: Spans, *, spelled: bool | None = None) -> Spans:
+    """digits_view, with its offsets worked out only when asked for (see Edited)."""
+    return _digits(base, spelled, Edited)
+
+
+def _digits(
+    base: _Text,
+    spelled: bool | None,
+    edit: Callable[[_Text, Sequence[Edit]], _Text],
+) -> _Text:
     text = base.text
     classes = _ascii(text).translate(_DIGIT_CLASSES)
     mixed = "1o" in classes or "o1" in classes
@@ -466,29 +587,26 @@ def digits_view(base: View, *, spelled: bool | None = None) -> View:
         ]
     )
     if letter_edits:
-        base = rewrite(base, letter_edits)
+        base = edit(base, letter_edits)
         text = base.text
     if spelled is False or (spelled is None and not _NUMBER_HINT.search(text)):
         return base
     edits: list[tuple[int, int, str]] = []
     for match in _NUMBER_WORDS.finditer(text):
-        unit = match.group("unit")
-        if unit in ("oh", "o") and not _next_to_number(
-            text, match.start(), match.end()
-        ):
+        mult, tens, tensunit, teen, unit = match.groups()
+        start, end = match.span()
+        if unit in ("oh", "o") and not _next_to_number(text, start, end):
             continue
-        if match.group("tens"):
-            value = _TENS[match.group("tens")] + _UNITS.get(
-                match.group("tensunit") or "", "0"
-            )
-        elif match.group("teen"):
-            value = _TEENS[match.group("teen")]
+        if tens:
+            value = _TENS[tens] + _UNITS.get(tensunit or "", "0")
+        elif teen:
+            value = _TEENS[teen]
         else:
             value = _UNITS[unit or ""]
-        if match.group("mult"):
-            value *= _MULTIPLIERS[match.group("mult")]
-        edits.append((match.start(), match.end(), value))
-    return rewrite(base, edits)
+        if mult:
+            value *= _MULTIPLIERS[mult]
+        edits.append((start, end, value))
+    return edit(base, edits) if edits else base
 
 
 def _next_to_number(text: str, start: int, end: int) -> bool:

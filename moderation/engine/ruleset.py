@@ -13,13 +13,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import ahocorasick
 
 from . import contacts
 from .contacts import AllowList
 from .errors import RuleSyntaxError
-from .normalize import View, emoji_words, folded, joined, skeleton_text, unleet
+from .normalize import (
+    Edited,
+    Spans,
+    View,
+    emoji_edits,
+    folded,
+    joined,
+    skeleton_of,
+    skeleton_text,
+    unleet,
+)
 from .patterns import MONEY, Sequence_, compile_pattern, literal_pattern
 
 CONTACT_INFO = "contact_info"
@@ -117,16 +128,10 @@ class _Rule:
         return self.action == ALLOW or self.category == CRISIS
 
 
-# Automaton value: (key length, is prefix, key id, rules the key matches outright,
+# Automaton value: (key length, is prefix, rules the key matches outright,
 # multi-part phrases the key is the anchor of).
-_Value = tuple[int, bool, int, tuple[int, ...], tuple[int, ...]]
+_Value = tuple[int, bool, tuple[int, ...], tuple[int, ...]]
 _Span = tuple[int, int]
-# A key to look for with str.find: (key, key id, is prefix).
-_Find = tuple[str, int, bool]
-# Per part: one-word phrases; first words of the others, and by first word their keys.
-_Check = tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]
-# Per part: first words, by first word the keys, and keys with no first word.
-_Need = tuple[frozenset[str], dict[str, tuple[_Find, ...]], tuple[_Find, ...]]
 _NUMBER_AFTER = [
     re.compile(rf"(?: +[^ ]+){{0,{gap}}}? +(\d+)(?= )") for gap in range(9)
 ]
@@ -139,42 +144,201 @@ _MASK_SKELETON = str.maketrans({"l": "i"})
 _SINGLES = frozenset(chr(c) for c in range(128) if chr(c) not in "ia")
 
 
+class _Node:
+    """A word in a tree of phrases, and what may follow it."""
+
+    __slots__ = ("ends", "next", "stems")
+
+    def __init__(self) -> None:
+        self.next: dict[str, _Node] = {}
+        self.ends = False  # a phrase ends with this word
+        self.stems: tuple[str, ...] = ()  # phrases end with a word beginning so
+
+    def follows(self, padded: str, position: int) -> bool:
+        """Whether a phrase goes on from this word at `position`, a word's start."""
+        node = self
+        while True:
+            end = padded.find(" ", position)
+            if end < 0:  # only a prefix can end the text (padded texts end in " ")
+                return padded.startswith(node.stems, position)
+            word = padded[position:end]
+            if not word:
+                return False  # the words of a phrase are one space apart
+            if node.stems and word.startswith(node.stems):
+                return True
+            found = node.next.get(word)
+            if found is None:
+                return False
+            if found.ends:
+                return True
+            node = found
+            position = end + 1
+
+    def collect(
+        self, padded: str, position: int, start: int, spans: list[_Span]
+    ) -> None:
+        """Add (start, stop) for each phrase going on from this word at `position`."""
+        node = self
+        while True:
+            end = padded.find(" ", position)
+            if end < 0:  # only a prefix can end the text (padded texts end in " ")
+                spans.extend(
+                    (start, len(padded))
+                    for stem in node.stems
+                    if padded.startswith(stem, position)
+                )
+                return
+            word = padded[position:end]
+            if not word:
+                return  # the words of a phrase are one space apart
+            if node.stems:
+                spans.extend(
+                    (start, end) for stem in node.stems if word.startswith(stem)
+                )
+            found = node.next.get(word)
+            if found is None:
+                return
+            if found.ends:
+                spans.append((start, end))
+            node = found
+            position = end + 1
+
+
+class _Part:
+    """A literal part of a multi-part phrase, and where it occurs in a padded text.
+
+    One-word phrases are found by their word, one-word prefixes ("threat*") with
+    str.find, and longer phrases by walking a tree of words from each occurrence of
+    their first word: a part can have hundreds of phrases ("(i'll|i will) (give|get|
+    buy) (you|u|ya) ..."), and the walk costs the same however many there are.
+    """
+
+    __slots__ = ("cue", "firsts", "stems", "tree", "whole")
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        """`phrases` in skeleton form; a "*" ends a phrase's last word's prefix."""
+        whole: set[str] = set()
+        stems: list[str] = []
+        self.tree: dict[str, _Node] = {}
+        for phrase in phrases:
+            prefix = phrase.endswith("*")
+            words = phrase.rstrip("*").split()
+            if len(words) == 1:
+                if prefix:
+                    stems.append(words[0])
+                else:
+                    whole.add(words[0])
+                continue
+            node = self.tree.setdefault(words[0], _Node())
+            for word in words[1:-1]:
+                node = node.next.setdefault(word, _Node())
+            if prefix:
+                node.stems += (words[-1],)
+            else:
+                node.next.setdefault(words[-1], _Node()).ends = True
+        self.whole = frozenset(whole)
+        self.stems = tuple(stems)
+        self.firsts = frozenset(self.tree)
+        # Without a prefix, the part can only be there if one of these words is.
+        self.cue = None if stems else self.whole | self.firsts
+
+    def occurs(self, padded: str, words: frozenset[str]) -> bool:
+        """Whether one of the phrases is in `padded` (whose words are `words`)."""
+        if not self.whole.isdisjoint(words):
+            return True
+        for stem in self.stems:
+            if f" {stem}" in padded:
+                return True
+        for first in self.firsts.intersection(words):
+            node = self.tree[first]
+            key = f" {first} "
+            index = padded.find(key)
+            while index >= 0:
+                if node.follows(padded, index + len(key)):
+                    return True
+                index = padded.find(key, index + 1)
+        return False
+
+    def spans(self, padded: str, words: frozenset[str]) -> list[_Span]:
+        """Every (start, stop) of a phrase in `padded`, in order: the word(s) from
+        start, up to the space after them."""
+        spans: list[_Span] = []
+        for word in self.whole.intersection(words):
+            key = f" {word} "
+            index = padded.find(key)
+            while index >= 0:
+                spans.append((index + 1, index + len(key) - 1))
+                index = padded.find(key, index + 1)
+        for stem in self.stems:
+            key = f" {stem}"
+            index = padded.find(key)
+            while index >= 0:
+                stop = padded.find(" ", index + len(key))
+                spans.append((index + 1, len(padded) if stop < 0 else stop))
+                index = padded.find(key, index + 1)
+        for first in self.firsts.intersection(words):
+            node = self.tree[first]
+            key = f" {first} "
+            index = padded.find(key)
+            while index >= 0:
+                node.collect(padded, index + len(key), index + 1, spans)
+                index = padded.find(key, index + 1)
+        spans.sort()
+        return spans
+
+
 class _Compiled:
     """Compiled rules: the automaton, its targets, and the mask index."""
 
     def __init__(self, rules: Sequence[_Rule]) -> None:
         self.rules = tuple(rules)
-        key_ids: dict[str, int] = {}
-        direct: dict[int, list[int]] = {}
-        anchors: dict[int, list[int]] = {}
-        # Multi-part phrases: (rule index, parts, each literal part's key ids). Each is
-        # looked at only when its rarest part (its anchor) occurs in the message.
-        self.multi: list[tuple[int, Sequence_, tuple[frozenset[int], ...]]] = []
+        direct: dict[str, list[int]] = {}
+        anchors: dict[str, list[int]] = {}
+        # Multi-part phrases: (rule index, parts, each part's index in `parts`, or
+        # -1 for a number). Each is looked at only when its anchor, the part least
+        # likely to be in a message, is there.
+        self.multi: list[tuple[int, Sequence_, tuple[int, ...]]] = []
+        # Rules share parts ("(you|u|ya)"): each distinct part is looked for at most
+        # once per message.
+        self.parts: list[_Part] = []
+        part_ids: dict[frozenset[str], int] = {}
+        commonness: list[float] = []
+        # Per multi-part phrase, the parts besides its anchor that must be in a
+        # message for it to match (not those that may be a number instead), rarest
+        # first: the first one missing settles it.
+        self.needs: list[tuple[int, ...]] = []
         masks: dict[tuple[int, str], set[str]] = {}
 
-        def key_id(phrase: str) -> int:
-            prefix = phrase.endswith("*")
-            key = " " + (phrase[:-1] if prefix else phrase + " ")
-            return key_ids.setdefault(key, len(key_ids))
+        def part_id(phrases: tuple[str, ...]) -> int:
+            signature = frozenset(phrases)
+            if signature not in part_ids:
+                part_ids[signature] = len(self.parts)
+                self.parts.append(_Part(signature))
+                commonness.append(_commonness(phrases))
+            return part_ids[signature]
 
         for r, rule in enumerate(self.rules):
             for sequence in rule.sequences:
-                part_keys = tuple(
-                    frozenset(key_id(phrase) for phrase in segment.phrases)
-                    for segment in sequence.segments
-                )
-                if len(sequence.segments) == 1:
-                    for k in part_keys[0]:
-                        direct.setdefault(k, []).append(r)
+                segments = sequence.segments
+                if len(segments) == 1:
+                    for phrase in segments[0].phrases:
+                        direct.setdefault(_key(phrase), []).append(r)
                 else:
                     multi_id = len(self.multi)
-                    self.multi.append((r, sequence, part_keys))
-                    anchor = max(
-                        (g for g, seg in enumerate(sequence.segments) if seg.phrases),
-                        key=lambda g: _rarity(sequence.segments[g].phrases),
+                    anchor = _anchor(sequence)
+                    for phrase in segments[anchor].phrases:
+                        anchors.setdefault(_key(phrase), []).append(multi_id)
+                    parts = tuple(
+                        part_id(segment.phrases) if segment.phrases else -1
+                        for segment in segments
                     )
-                    for k in part_keys[anchor]:
-                        anchors.setdefault(k, []).append(multi_id)
+                    self.multi.append((r, sequence, parts))
+                    needs = {
+                        parts[g]
+                        for g, segment in enumerate(segments)
+                        if g != anchor and segment.phrases and not segment.number
+                    }
+                    self.needs.append(tuple(sorted(needs, key=commonness.__getitem__)))
                 if rule.action != ALLOW and rule.category in MASKED_CATEGORIES:
                     for segment in sequence.segments:
                         for phrase in segment.phrases:
@@ -184,80 +348,21 @@ class _Compiled:
                                         word
                                     )
         # The automaton holds the keys that can start a match: a rule's whole phrase,
-        # or a multi-part phrase's anchor (its rarest part). The other parts' keys
-        # ("my", "at", "the" ...) are looked for with str.find, and only for the
-        # phrases whose anchor was seen and whose every part is in the message.
+        # or a multi-part phrase's anchor. The other parts ("my", "at", "the" ...)
+        # are looked for only in the messages that have an anchor.
         self.automaton: ahocorasick.Automaton | None = None
-        in_multi = {k for _, _, parts in self.multi for keys in parts for k in keys}
-        in_automaton: set[int] = set()
-        if key_ids:
+        if direct or anchors:
             automaton = ahocorasick.Automaton()
-            for key, k in key_ids.items():
+            for key in dict.fromkeys([*direct, *anchors]):
                 value: _Value = (
                     len(key),
                     not key.endswith(" "),
-                    k if k in in_multi else -1,
-                    tuple(dict.fromkeys(direct.get(k, ()))),
-                    tuple(dict.fromkeys(anchors.get(k, ()))),
+                    tuple(dict.fromkeys(direct.get(key, ()))),
+                    tuple(dict.fromkeys(anchors.get(key, ()))),
                 )
-                if value[3] or value[4]:
-                    automaton.add_word(key, value)
-                    in_automaton.add(k)
+                automaton.add_word(key, value)
             automaton.make_automaton()
             self.automaton = automaton
-        # For each multi-part phrase, per literal part: the words its phrases begin
-        # with, and by first word the keys of those phrases; one-word prefixes
-        # ("threat*") apart, as they are not whole words. `needs` decides whether
-        # every part is in the message (parts that may be a number are left out, as
-        # they may always be there); `finds` lists the keys to look for that the
-        # automaton does not hold: (key, key id, is prefix).
-        self.needs: list[tuple[_Check, ...]] = []
-        self.finds: list[tuple[_Need, ...]] = []
-        for _, sequence, _ in self.multi:
-            needs: list[_Check] = []
-            finds: list[_Need] = []
-            for segment in sequence.segments:
-                if not segment.phrases:
-                    continue
-                by_first: dict[str, list[_Find]] = {}
-                prefixes: list[_Find] = []
-                for phrase in segment.phrases:
-                    prefix = phrase.endswith("*")
-                    key = " " + (phrase[:-1] if prefix else phrase + " ")
-                    target = (key, key_ids[key], prefix)
-                    if prefix and " " not in phrase:
-                        prefixes.append(target)
-                    else:
-                        by_first.setdefault(phrase.split(" ", 1)[0], []).append(target)
-                if not segment.number and not prefixes:
-                    # One-word phrases are there when their word is; the others
-                    # are looked for by their first word.
-                    whole = frozenset(
-                        t[0][1:-1]
-                        for g in by_first.values()
-                        for t in g
-                        if not t[2] and " " not in t[0][1:-1]
-                    )
-                    longer = {
-                        w: tuple(t[0] for t in g if t[0][1:-1] not in whole)
-                        for w, g in by_first.items()
-                    }
-                    longer = {w: keys for w, keys in longer.items() if keys}
-                    needs.append((whole, frozenset(longer), longer))
-                missing = {
-                    w: tuple(t for t in group if t[1] not in in_automaton)
-                    for w, group in by_first.items()
-                }
-                missing = {w: group for w, group in missing.items() if group}
-                finds.append(
-                    (
-                        frozenset(missing),
-                        missing,
-                        tuple(t for t in prefixes if t[1] not in in_automaton),
-                    )
-                )
-            self.needs.append(tuple(needs))
-            self.finds.append(tuple(finds))
         self.masks = {k: tuple(sorted(v)) for k, v in masks.items()}
 
     def unmask(self, text: str) -> str:
@@ -298,138 +403,147 @@ class _Compiled:
         if automaton is None:
             return []
         found: list[tuple[int, int, int]] = []
-        seen: dict[int, list[_Span]] = {}
         candidates: set[int] = set()
-        for end, (length, prefix, key, direct, anchored) in automaton.iter(padded):
-            start = end - length + 2  # the word after the leading space
-            if prefix:
-                stop = padded.find(" ", end + 1)
-                stop = len(padded) if stop < 0 else stop
-            else:
-                stop = end
-            for rule in direct:
-                found.append((rule, start, stop))
-            if key < 0:
-                continue  # the key is in no multi-part phrase: nothing to remember
-            if key in seen:
-                seen[key].append((start, stop))
-            else:
-                seen[key] = [(start, stop)]
+        for end, (length, prefix, direct, anchored) in automaton.iter(padded):
+            if direct:
+                start = end - length + 2  # the word after the leading space
+                if prefix:
+                    stop = padded.find(" ", end + 1)
+                    stop = len(padded) if stop < 0 else stop
+                else:
+                    stop = end
+                for rule in direct:
+                    found.append((rule, start, stop))
             if anchored:
                 candidates.update(anchored)
         if not candidates:
             return found
         # A candidate needs every literal part somewhere in the text: only those
-        # that have them all are joined, and only their other parts looked for.
+        # that have them all are joined. Most parts fail on their words alone.
         if words is None:
             words = frozenset(padded.split())
-        possible = [m for m in candidates if self._possible(m, padded, words)]
+        parts, needs = self.parts, self.needs
+        known: dict[int, bool] = {}
+        possible: list[int] = []
+        for multi_id in candidates:
+            for part_id in needs[multi_id]:
+                present = known.get(part_id)
+                if present is None:
+                    part = parts[part_id]
+                    present = known[part_id] = (
+                        part.cue is None or not part.cue.isdisjoint(words)
+                    ) and part.occurs(padded, words)
+                if not present:
+                    break
+            else:
+                possible.append(multi_id)
         if not possible:
             return found
-        finds = self.finds
-        looked: set[int] = set()
-        for multi_id in possible:
-            for first, by_first, prefixes in finds[multi_id]:
-                for word in first.intersection(words):
-                    for target in by_first[word]:
-                        if target[1] not in looked:
-                            looked.add(target[1])
-                            if target[0] in padded:
-                                _find(padded, target, seen)
-                for target in prefixes:
-                    if target[1] not in looked:
-                        looked.add(target[1])
-                        if target[0] in padded:
-                            _find(padded, target, seen)
-        found.extend(_Chains(self, padded, folded, seen).run(possible))
+        found.extend(_Chains(self, padded, folded, words).run(possible))
         return found
 
-    def _possible(self, multi_id: int, padded: str, words: frozenset[str]) -> bool:
-        """Whether every literal part of a multi-part phrase occurs in `padded`."""
-        for whole, first, longer in self.needs[multi_id]:
-            if not whole.isdisjoint(words):
-                continue
-            present = False
-            for word in first.intersection(words):
-                for key in longer[word]:
-                    if key in padded:
-                        present = True
-                        break
-                if present:
-                    break
-            if not present:
-                return False
-        return True
+
+def _key(phrase: str) -> str:
+    """The automaton key of a phrase: " word " (whole words), " threat" (prefix)."""
+    return " " + (phrase[:-1] if phrase.endswith("*") else phrase + " ")
 
 
-def _find(padded: str, target: _Find, seen: dict[int, list[_Span]]) -> None:
-    """Every occurrence of a key, as the automaton would have reported it."""
-    key, k, prefix = target
-    index = padded.find(key)
-    if index < 0:
-        return
-    spans = seen.setdefault(k, [])
-    length = len(key)
-    while index >= 0:
-        end = index + length - 1
-        if prefix:
-            stop = padded.find(" ", end + 1)
-            stop = len(padded) if stop < 0 else stop
-        else:
-            stop = end
-        spans.append((index + 1, stop))
-        index = padded.find(key, index + 1)
+def _anchor(sequence: Sequence_) -> int:
+    """The part of a multi-part phrase whose keys go in the automaton: the one least
+    likely to be in an ordinary message, as every message that has it makes the
+    phrase a candidate. Never a part that may be a number instead (a match need not
+    contain its words); the first part is never one."""
+    return min(
+        (
+            g
+            for g, segment in enumerate(sequence.segments)
+            if segment.phrases and not segment.number
+        ),
+        key=lambda g: _commonness(sequence.segments[g].phrases),
+    )
 
 
-def _rarity(phrases: tuple[str, ...]) -> tuple[int, int]:
-    """How rare a part's commonest phrase is likely to be: more words, more letters."""
-    return min((len(p.split()), len(p)) for p in phrases)
+# Everyday words (skeleton form) and about how often each is in a chat message,
+# roughly: function words and pronouns, then everyday verbs and nouns. Other words
+# count as rare, short ones less so. Only the choice of anchors depends on this.
+_EVERYDAY_WORDS = {
+    word: weight
+    for weight, words in (
+        (
+            1.0,
+            "i you u me my your ur we us our they them their he him his she her it "
+            "its a an the this that is am are was were be been do does did have has "
+            "had will would can could should not no yes so and or but if then than as "
+            "at by for from in into of on to up out off with about just like get got "
+            "go going gonna wanna want make know think see say tell come take give "
+            "need let all any some one what when where who how why there here now ok "
+            "im don't can't won't didn't doesn't isn't ain't ya y'all lol too very "
+            "really also back",
+        ),
+        (
+            0.2,
+            "time day today tonight tomorrow week good great bad new old big little "
+            "more much many other same way thing people man guy guys work job home "
+            "house place school money friend mom dad family life love feel call text "
+            "talk chat send put keep start stop try help look find show use ask bring "
+            "buy pay leave meet hit hey yeah well still even again never always "
+            "something anything nothing someone only after before next last first "
+            "right thanks please sorry sure maybe gotta hope told said gave getting "
+            "made took went doing down over these those being may might must",
+        ),
+    )
+    for word in skeleton_of(words).split()
+}
+
+
+@lru_cache(maxsize=65536)
+def _commonness(phrases: tuple[str, ...]) -> float:
+    """About how likely a part is to be in a message: over its phrases, the product
+    of their words' weights, less for each word after the first (everyday words in
+    a given order are much rarer than each word); a trailing "*" matches more."""
+    total = 0.0
+    for phrase in phrases:
+        weight = 3.0 if phrase.endswith("*") else 1.0
+        for index, word in enumerate(phrase.rstrip("*").split()):
+            weight *= _EVERYDAY_WORDS.get(word, 0.05 if len(word) <= 2 else 0.01)
+            if index:
+                weight *= 0.2
+        total += weight
+    return total
 
 
 class _Chains:
-    """Joins the parts of multi-part phrases found by one automaton pass."""
+    """Joins the parts of the multi-part phrases that may be in one message."""
 
     def __init__(
         self,
         compiled: _Compiled,
         padded: str,
         folded: str | None,
-        seen: dict[int, list[_Span]],
+        words: frozenset[str],
     ) -> None:
         self.rules = compiled.rules
         self.multi = compiled.multi
+        self.parts = compiled.parts
         self.padded = padded
         self.folded = folded
-        self.seen = seen
-        self.cache: dict[tuple[int, int], list[_Span]] = {}
+        self.words = words
+        self.cache: dict[int, list[_Span]] = {}
 
-    def spans(self, multi_id: int, segment: int) -> list[_Span]:
-        """Where part `segment` of a multi-part phrase occurs, in order."""
-        cached = self.cache.get((multi_id, segment))
+    def spans(self, part: int) -> list[_Span]:
+        """Where a part occurs, in order."""
+        cached = self.cache.get(part)
         if cached is None:
-            keys = self.multi[multi_id][2][segment]
-            cached = []
-            for key, spans in self.seen.items():  # few keys seen; parts can be large
-                if key in keys:
-                    cached.extend(spans)
-            cached.sort()
-            self.cache[(multi_id, segment)] = cached
+            cached = self.cache[part] = self.parts[part].spans(self.padded, self.words)
         return cached
 
     def run(self, candidates: Iterable[int]) -> list[tuple[int, int, int]]:
+        """Every candidate's first match (all its literal parts are in the text)."""
         found: list[tuple[int, int, int]] = []
-        present = set(self.seen)
         for multi_id in candidates:
-            rule, spec, part_keys = self.multi[multi_id]
-            missing = False
-            for keys, segment in zip(part_keys, spec.segments, strict=True):
-                if keys and not segment.number and keys.isdisjoint(present):
-                    missing = True
-                    break
-            if missing:
-                continue
-            for start, stop in self.spans(multi_id, 0):
-                end = self._follow(rule, multi_id, spec, 1, stop)
+            rule, spec, parts = self.multi[multi_id]
+            for start, stop in self.spans(parts[0]):
+                end = self._follow(rule, spec, parts, 1, stop)
                 if end is not None:
                     found.append((rule, start, end))
                     break
@@ -444,7 +558,12 @@ class _Chains:
         )
 
     def _follow(
-        self, rule: int, multi_id: int, spec: Sequence_, segment: int, after: int
+        self,
+        rule: int,
+        spec: Sequence_,
+        parts: tuple[int, ...],
+        segment: int,
+        after: int,
     ) -> int | None:
         if segment == len(spec.segments):
             return after
@@ -466,19 +585,23 @@ class _Chains:
                     or _MONEY_AFTER.match(padded, match.end(1)) is not None
                 )
                 if is_money:
-                    end = self._follow(rule, multi_id, spec, segment + 1, match.end(1))
+                    end = self._follow(rule, spec, parts, segment + 1, match.end(1))
                     if end is not None:
                         return end
-        for start, stop in self.spans(multi_id, segment) if part.phrases else ():
+        for start, stop in self.spans(parts[segment]) if part.phrases else ():
             if start <= after:
                 continue
-            if len(padded[after:start].split()) > gap or self._crosses_break(
-                rule, after, start
-            ):
+            # padded[after:start] begins and ends with a space, so it holds at most
+            # one word fewer than spaces: count them (cheap), split only if that
+            # is more than the gap allows.
+            words = padded.count(" ", after, start) - 1
+            if words > gap:
+                words = len(padded[after:start].split())
+            if words > gap or self._crosses_break(rule, after, start):
                 # Spans are in order: every later one has at least as many words
                 # in between and crosses the same break.
                 break
-            end = self._follow(rule, multi_id, spec, segment + 1, stop)
+            end = self._follow(rule, spec, parts, segment + 1, stop)
             if end is not None:
                 return end
         return None
@@ -550,32 +673,38 @@ class RuleSet:
     def scan(self, text: str, *, previous: Sequence[str] = ()) -> list[Hit]:
         """Every hit in `text` (already sanitized), exceptions applied, sorted."""
         plain = folded(text)
-        base = emoji_words(plain)
+        emoji = emoji_edits(plain.text)
+        base: Spans = Edited(plain, emoji) if emoji else plain
         leet = unleet(base.text)
         if "*" in leet or "#" in leet:
             leet = self.main.unmask(leet)
         padded = " " + skeleton_text(leet) + " "
         words = frozenset(padded.split())
-        views = [View(padded)]
+        # The padded skeleton, then the view with letters spelled out one at a time
+        # joined, if any (None: the padded skeleton's own offsets).
+        views: list[tuple[str, View | None]] = [(padded, None)]
         if padded.isascii():
             singles = len(words & _SINGLES)
         else:
             singles = sum(1 for word in words if len(word) == 1 and word not in "ia")
         if singles >= 2 and (spelled := joined(padded)) is not None:
-            views.append(spelled)
+            views.append((spelled.text, spelled))
         allowed: list[tuple[str, int, int]] = []
         hits: list[Hit] = []
         for compiled in (self.main, *self.extra, self.terms):
             if compiled is None:
                 continue
-            for number, view in enumerate(views):
-                source = base.text if number == 0 else None
-                for rule_index, start, stop in compiled.scan(
-                    view.text, source, words if number == 0 else None
+            for view_text, view in views:
+                for rule_index, start, stop in (
+                    compiled.scan(view_text, base.text, words)
+                    if view is None
+                    else compiled.scan(view_text)
                 ):
                     rule = compiled.rules[rule_index]
                     # view -> padded skeleton -> skeleton (= folded) -> original
-                    first, last = view.span(start, stop)
+                    first, last = (
+                        (start, stop) if view is None else view.span(start, stop)
+                    )
                     first, last = base.span(first - 1, max(last - 1, first))
                     if rule.action == ALLOW:
                         allowed.append((rule.category, first, last))
@@ -616,8 +745,8 @@ class RuleSet:
                     found.end,
                 )
             )
-        if not hits:
-            return []
+        if len(hits) < 2:
+            return hits
         unique = {(hit.rule, hit.start, hit.end): hit for hit in hits}
         return sorted(unique.values(), key=lambda hit: (hit.start, hit.end, hit.rule))
 

@@ -104,14 +104,14 @@ def moderate(
 def verdict_for(text: str, hits: tuple[Hit, ...], *, rules: RuleSet) -> Verdict:
     if not hits:
         return Verdict("allow", text, hits, (), False, "", None)
-    rank = max((ACTION_RANK[hit.action] for hit in hits), default=0)
-    action = _BY_RANK[rank]
-    urgent = any(hit.category == CRISIS for hit in hits)
+    categories = {hit.category for hit in hits}
+    action = _BY_RANK[max({ACTION_RANK[hit.action] for hit in hits})]
+    urgent = CRISIS in categories
     return Verdict(
         action=action,
         text=text,
         hits=hits,
-        categories=tuple(sorted({hit.category for hit in hits})),
+        categories=tuple(sorted(categories)),
         urgent=urgent,
         reason=_reason(action, hits, rules),
         support=rules.crisis_support if urgent else None,
@@ -121,11 +121,11 @@ def verdict_for(text: str, hits: tuple[Hit, ...], *, rules: RuleSet) -> Verdict:
 def _reason(action: str, hits: tuple[Hit, ...], rules: RuleSet) -> str:
     if action not in (HOLD, BLOCK):
         return ""
-    deciding = sorted(
+    # The first of the most severe (min keeps the first of equals, as sorting does).
+    hit = min(
         (hit for hit in hits if hit.action == action),
         key=lambda hit: (-hit.severity, hit.start),
     )
-    hit = deciding[0]
     because = EXPLANATIONS.get(hit.category, "it matches a code-of-conduct rule.")
     if action == HOLD:
         return f"Held for a monitor to review: {because}"
