@@ -162,6 +162,15 @@ CHANNEL_LAYERS = (
     else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 )
 
+# Chat sockets do their database work (messaging/consumers.py) on one thread per process
+# on SQLite, which has one writer anyway. On PostgreSQL they use a small pool: a send
+# waits for its commit to reach the disk, and circles need not queue behind each other
+# (each circle's row lock still orders its own messages).
+CHAT_DB_THREAD_POOL = os.environ.get(
+    "CHAT_DB_THREAD_POOL",
+    "0" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "1",
+) in ("1", "true", "yes")
+
 # Sockets re-join their channel-layer groups this often: a restarted Redis forgets the
 # core layer's groups without telling anyone.
 CHAT_GROUP_REFRESH_SECONDS = float(os.environ.get("CHAT_GROUP_REFRESH_SECONDS", "30"))

@@ -60,6 +60,15 @@ async def refuse(consumer: AsyncWebsocketConsumer, code: int) -> None:
     await consumer.close(code=code)
 
 
+def in_db_thread(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`func` for a socket to await: database_sync_to_async, on one thread per process,
+    or on a small pool when settings.CHAT_DB_THREAD_POOL says so (PostgreSQL)."""
+    wrapped: Callable[..., Any] = database_sync_to_async(
+        func, thread_sensitive=not settings.CHAT_DB_THREAD_POOL
+    )
+    return wrapped
+
+
 def dumps(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False)
 
@@ -101,7 +110,7 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
         try:
             if user is None or not user.is_authenticated:
                 raise NotLoggedIn(_("Please log in."))
-            self.member = await database_sync_to_async(access_circle_for_chat)(
+            self.member = await in_db_thread(access_circle_for_chat)(
                 user=user, circle_id=circle_id
             )
         except AppError as error:
@@ -179,14 +188,14 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
                 )
                 await self.send(text_data=dumps(ack.frame()))
             case HistoryFrame(before=before, limit=limit):
-                page = await database_sync_to_async(list_history)(
+                page = await in_db_thread(list_history)(
                     user=user, circle_id=member.circle_id, before=before, limit=limit
                 )
                 await self.send(
                     text_data=dumps(page.frame_for("history", member.user_id))
                 )
             case ResumeFrame(after=after):
-                page = await database_sync_to_async(list_after)(
+                page = await in_db_thread(list_after)(
                     user=user, circle_id=member.circle_id, after=after
                 )
                 await self.send(
@@ -194,7 +203,7 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
                 )
             case TypingFrame():
                 if self.typing.take():
-                    await database_sync_to_async(member_may_listen)(
+                    await in_db_thread(member_may_listen)(
                         user=user, circle_id=member.circle_id
                     )
                     await self.channel_layer.group_send(
@@ -223,7 +232,7 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
     async def call(self, service: Callable[..., T], **kwargs: Any) -> T:
         """Run a service that broadcasts in the database thread; send its events (the
         new message, a flag) from here once it has committed, before answering."""
-        called = database_sync_to_async(broadcast.collected(service))
+        called = in_db_thread(broadcast.collected(service))
         outcome: tuple[T, list[broadcast.Event]] = await called(**kwargs)
         result, events = outcome
         await broadcast.send_all(self.channel_layer, events)

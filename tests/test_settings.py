@@ -83,3 +83,27 @@ def test_without_redis_url_the_layer_is_in_process(tmp_path):
     code = PRINT_BACKEND
     result = run_manage("shell", "-v", "0", "-c", code, env_extra={}, tmp_path=tmp_path)
     assert result.stdout.strip() == "channels.layers.InMemoryChannelLayer"
+
+
+@pytest.mark.parametrize(
+    ("env_extra", "pooled"),
+    [
+        ({}, "False"),  # SQLite: one writer, one database thread
+        ({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}, "True"),
+        (
+            {
+                "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+                "CHAT_DB_THREAD_POOL": "0",
+            },
+            "False",
+        ),
+    ],
+)
+def test_sockets_use_a_database_thread_pool_on_postgresql_only(
+    tmp_path, env_extra, pooled
+):
+    code = "from django.conf import settings; print(settings.CHAT_DB_THREAD_POOL)"
+    result = run_manage(
+        "shell", "-v", "0", "-c", code, env_extra=env_extra, tmp_path=tmp_path
+    )
+    assert result.stdout.strip() == pooled, result.stderr
