@@ -81,6 +81,11 @@ _APPEND_SQL = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 _HEAD_SQL = "UPDATE archive_circlekey SET head_seq = %s, head_hash = %s WHERE id = %s"
+_RECENT_SQL = (
+    "SELECT seq, nonce, ciphertext FROM archive_archiverecord "
+    "WHERE circle_id = %s AND sender_id = %s AND sent_at >= %s "
+    "ORDER BY seq DESC LIMIT %s"
+)
 
 
 def circle_key(circle_id: int) -> CircleKey | None:
@@ -234,13 +239,6 @@ def recent_bodies(
         )
         for seq, nonce, ciphertext in reversed(rows)
     ]
-
-
-_RECENT_SQL = (
-    "SELECT seq, nonce, ciphertext FROM archive_archiverecord "
-    "WHERE circle_id = %s AND sender_id = %s AND sent_at >= %s "
-    "ORDER BY seq DESC LIMIT %s"
-)
 
 
 def read_for_staff(
