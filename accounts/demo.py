@@ -54,6 +54,7 @@ class DemoProgram:
     description: str
     minors: bool
     first_names: tuple[str, ...]
+    time_zone: str = "America/Chicago"
 
 
 DEMO_PROGRAMS = (
@@ -165,7 +166,8 @@ def seed_demo(*, circles: int, password: str) -> dict[str, Any]:
     programs_out = []
     for spec in DEMO_PROGRAMS:
         program, _created = Program.objects.get_or_create(
-            name=spec.name, defaults={"description": spec.description}
+            name=spec.name,
+            defaults={"description": spec.description, "time_zone": spec.time_zone},
         )
         conduct = program.conduct_versions.order_by("-version").first()
         if conduct is None:

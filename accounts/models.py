@@ -7,13 +7,26 @@ models hold fields and constraints only.
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 ADULT_AGE_YEARS = 18
+
+
+def validate_time_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("%(name)s is not a time zone; use a name such as America/Chicago."),
+            params={"name": name},
+        ) from None
 
 
 class Program(models.Model):
@@ -53,6 +66,13 @@ class Program(models.Model):
         default=15,
         help_text="An urgent flag no monitor has acknowledged within this many "
         "minutes is escalated to the program's administrators.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Where the program is, as an IANA name (e.g. America/Chicago): "
+        "session times are entered and shown in it.",
     )
     matching_uses_gender = models.BooleanField(
         default=False,

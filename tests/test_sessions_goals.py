@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
@@ -762,3 +764,35 @@ def test_anonymous_visitors_get_no_calendar(client, circle_set):
     response = client.get(f"/circles/{circle_set.circle.pk}/calendar.ics")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_times_are_read_and_shown_in_the_programs_time_zone(client, circle_set):
+    program = circle_set.program
+    program.time_zone = "America/Chicago"
+    program.save(update_fields=["time_zone"])
+    client.force_login(circle_set.coordinator)
+    url = f"/circles/{circle_set.circle.pk}/sessions/"
+    assert "Times are in the program's time zone, America/Chicago." in (
+        client.get(url).content.decode()
+    )
+    chicago = ZoneInfo("America/Chicago")
+    day = timezone.now().astimezone(chicago).date() + dt.timedelta(days=2)
+    planned = client.post(
+        url,
+        {
+            "day": day.isoformat(),
+            "time": "18:00",
+            "duration_minutes": "60",
+            "mode": "virtual",
+        },
+    )
+    assert planned.status_code == 302
+    session = CircleSession.objects.get()
+    assert session.starts_at == dt.datetime.combine(day, dt.time(18), tzinfo=chicago)
+    assert "at 18:00" in client.get(url).content.decode()
+
+
+def test_a_program_time_zone_must_be_a_real_zone():
+    program = ProgramFactory.build(time_zone="Mars/Olympus_Mons")
+    with pytest.raises(ValidationError, match="is not a time zone"):
+        program.full_clean()
