@@ -11,6 +11,7 @@ import pytest_asyncio
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_circle
+from tests.test_monitor_helpers import Events, World, record_events
 
 # CI explores the same examples every run (a red build is then reproducible); local runs
 # explore new ones each time.
@@ -56,6 +57,17 @@ def archive_keys_in_tmp(settings: pytest.FixtureRequest, tmp_path: Path) -> None
 @pytest.fixture
 def circle_set(db: None):  # type: ignore[no-untyped-def]
     return make_circle()
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """Two programs with staff, for the monitoring tests (test_monitor_helpers)."""
+    return World()
+
+
+@pytest.fixture
+def events(monkeypatch, django_capture_on_commit_callbacks) -> Events:  # type: ignore[no-untyped-def]
+    return record_events(monkeypatch, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture(autouse=True)

@@ -29,27 +29,15 @@ from tests.test_monitor_helpers import (
     FLAG_TEXT,
     HELD_TEXT,
     PLAIN_TEXT,
-    World,
     act,
     client_for,
     flag_for,
     message,
     post,
     post_json,
-    record_events,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
-    return World()
-
-
-@pytest.fixture
-def events(monkeypatch, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    return record_events(monkeypatch, django_capture_on_commit_callbacks)
 
 
 FRAME_FIELDS = {

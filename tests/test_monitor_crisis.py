@@ -16,25 +16,13 @@ from moderation.review import act_on_flag, escalate_overdue_crises
 from tests.test_monitor_helpers import (
     CRISIS_AND_HELD_TEXT,
     CRISIS_TEXT,
-    World,
     act,
     client_for,
     flag_for,
     post,
-    record_events,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
-    return World()
-
-
-@pytest.fixture
-def events(monkeypatch, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    return record_events(monkeypatch, django_capture_on_commit_callbacks)
 
 
 def crisis_flag(world) -> Flag:

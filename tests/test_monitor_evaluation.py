@@ -19,18 +19,12 @@ from tests.test_monitor_helpers import (
     FLAG_TEXT,
     HELD_TEXT,
     PLAIN_TEXT,
-    World,
     client_for,
     flag_for,
     post,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
-    return World()
 
 
 TODAY = date(2025, 3, 20)

@@ -19,7 +19,6 @@ from tests.test_monitor_helpers import (
     CRISIS_TEXT,
     FLAG_TEXT,
     HELD_TEXT,
-    World,
     client_for,
     flag_for,
     post,
@@ -36,11 +35,6 @@ STRICT_CSP_PARTS = [
     "frame-ancestors 'none'",
 ]
 STATIC = Path(__file__).resolve().parent.parent / "frontend" / "static" / "frontend"
-
-
-@pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
-    return World()
 
 
 def staff_pages(world) -> list[str]:  # type: ignore[no-untyped-def]

@@ -32,24 +32,12 @@ from messaging.records import (
 from messaging.services import list_history
 from tests.factories import make_member, participant
 from tests.test_monitor_helpers import (
-    World,
     client_for,
     post,
     post_json,
-    record_events,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
-    return World()
-
-
-@pytest.fixture
-def events(monkeypatch, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    return record_events(monkeypatch, django_capture_on_commit_callbacks)
 
 
 def days_ago(days: int) -> date:
