@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from accounts.models import Program
 from accounts.selectors import known_programs
 from messaging.models import Circle
 
@@ -34,11 +33,9 @@ def program_time_zone(request: HttpRequest, view_kwargs: dict[str, Any]) -> str 
             "time_zone", flat=True
         )
     else:
-        zones = (
-            Program.objects.filter(pk__in=programs)
-            .values_list("time_zone", flat=True)
-            .distinct()
-        )
+        # order_by(): Program's default ordering by name would make DISTINCT count
+        # two programs in the same zone as two zones.
+        zones = programs.order_by().values_list("time_zone", flat=True).distinct()
     found = list(zones[:2])
     return found[0] if len(found) == 1 else None
 

@@ -19,6 +19,7 @@ from icalendar import Calendar
 from accounts.models import Role
 from archive.services import open_note
 from config.errors import Invalid, NotAllowed, NotFound
+from frontend.middleware import program_time_zone
 from messaging.circles import close_circle, publish_agreement
 from messaging.life import (
     allows_in_person,
@@ -46,7 +47,7 @@ from messaging.models import (
     SessionAttendance,
 )
 from messaging.records import list_under_hours, log_activity
-from tests.factories import ProgramFactory, make_circle, make_member, staff
+from tests.factories import ProgramFactory, grant, make_circle, make_member, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -796,3 +797,16 @@ def test_a_program_time_zone_must_be_a_real_zone():
     program = ProgramFactory.build(time_zone="Mars/Olympus_Mons")
     with pytest.raises(ValidationError, match="is not a time zone"):
         program.full_clean()
+
+
+def test_staff_of_two_programs_in_one_zone_see_that_zone_on_general_pages(rf):
+    first = ProgramFactory(name="Alpha", time_zone="America/Chicago")
+    second = ProgramFactory(name="Beta", time_zone="America/Chicago")
+    monitor = staff(first)
+    grant(monitor, second, Role.MONITOR)
+    request = rf.get("/monitor/")
+    request.user = monitor
+    assert program_time_zone(request, {}) == "America/Chicago"
+    third = ProgramFactory(name="Gamma", time_zone="America/New_York")
+    grant(monitor, third, Role.MONITOR)
+    assert program_time_zone(request, {}) is None  # several zones: the server's
