@@ -45,6 +45,7 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from messaging.broadcast import collected
     from messaging.services import post_message
     from moderation.engine import moderate
     from moderation.selectors import rules_for_circle
@@ -57,10 +58,13 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     def body(n: int) -> str:
         return f"Checking in about this week, note {n % 7} of the plan"
 
+    # As the chat consumer calls it: broadcasts collected, sent by the caller.
+    post = collected(post_message)
+
     def send(n: int, tag: str) -> None:
         room = rooms[n % len(rooms)]
         person = room["people"][(n // len(rooms)) % len(room["people"])]
-        post_message(
+        post(
             sender=users[person],
             circle_id=room["id"],
             client_id=f"{tag}-{run}-{n}",

@@ -160,7 +160,7 @@ def redis_layers(url: str, kind: str) -> dict[str, dict[str, object]]:
 CHANNEL_LAYERS = (
     redis_layers(REDIS_URL, CHANNEL_LAYER_KIND)
     if REDIS_URL
-    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    else {"default": {"BACKEND": "config.layers.SweepingInMemoryChannelLayer"}}
 )
 
 # Chat sockets do their database work (messaging/consumers.py) on one thread per process

@@ -1,8 +1,8 @@
 """The sockets: a member's circle chat and a monitor's live flag feed.
 
 Thin: authenticate, parse frames, rate-limit, call one service per frame through
-database_sync_to_async, relay layer events. Not AsyncJsonWebsocketConsumer: its
-decoder lets bad JSON escape (channels#2219).
+database_sync_to_async (sends in batches: messaging.batching), relay layer events.
+Not AsyncJsonWebsocketConsumer: its decoder lets bad JSON escape (channels#2219).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -23,6 +24,7 @@ from accounts.selectors import monitored_programs
 from config.errors import AppError, NotAllowed, NotLoggedIn
 from messaging import broadcast, ratelimit
 from messaging.access import ChatMember, access_circle_for_chat
+from messaging.batching import queue_for
 from messaging.errors import BadFrame, RateLimited, ServerError
 from messaging.frames import (
     ClientFrame,
@@ -35,10 +37,10 @@ from messaging.frames import (
 )
 from messaging.services import (
     MessageView,
+    Send,
     list_after,
     list_history,
     member_may_listen,
-    post_message,
     report_message,
 )
 
@@ -95,7 +97,21 @@ def stop_keeping_groups(keeper: asyncio.Task[None] | None) -> None:
         keeper.cancel()
 
 
-class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped base
+class Consumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped base
+    """AsyncWebsocketConsumer, without channels' hop to the database thread before
+    every frame and every layer event (AsyncConsumer.dispatch calls
+    aclose_old_connections). Every database call here goes through
+    database_sync_to_async, which closes old connections itself; the extra hop made each
+    recipient of a message queue behind the sends being stored on that thread."""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class CircleConsumer(Consumer):
     """A member's socket in one circle: parse frames, call services, relay events."""
 
     member: ChatMember | None = None
@@ -179,13 +195,13 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
                             "and resend."
                         )
                     )
-                ack = await self.call(
-                    post_message,
+                send = Send(
                     sender=user,
                     circle_id=member.circle_id,
                     client_id=client_id,
                     body=body,
                 )
+                ack = await queue_for(self.channel_layer, in_db_thread).post(send)
                 await self.send(text_data=dumps(ack.frame()))
             case HistoryFrame(before=before, limit=limit):
                 page = await in_db_thread(list_history)(
@@ -281,7 +297,7 @@ class CircleConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped b
         await self.disconnect(error.close_code)
 
 
-class MonitorConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # untyped base
+class MonitorConsumer(Consumer):
     """A monitor's live feed of new flags and reports in their programs."""
 
     groups_joined: list[str]

@@ -21,7 +21,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
 from archive.services import open_bodies, recent_bodies, seal_message, seal_note
-from config.errors import NotFound
+from config.errors import AppError, NotFound
 from messaging import broadcast
 from messaging.access import ChatAccess, chat_access
 from messaging.errors import BadFrame
@@ -176,6 +176,20 @@ _EARLIER_SQL = (
     "WHERE sender_id = %s AND client_id = %s"
 )
 _BUMP_SEQ_SQL = "UPDATE messaging_circle SET last_seq = %s WHERE id = %s"
+_MESSAGE_FIELDS = (
+    "id",
+    "circle_id",
+    "seq",
+    "sender_id",
+    "client_id",
+    "status",
+    "sent_at",
+    "length",
+)
+_INSERT_MESSAGE_SQL = (
+    "INSERT INTO messaging_message (circle_id, seq, sender_id, client_id, status, "
+    "sent_at, length) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id"
+)
 
 
 def earlier_ack(*, access: ChatAccess, client_id: str) -> Ack | None:
@@ -212,42 +226,135 @@ def rules_of(access: ChatAccess) -> RuleSet:
     )
 
 
-@sensitive_variables("body", "text")
-@transaction.atomic
+@dataclass(frozen=True)
+class Send:
+    """One `send` frame: who sends what to which circle."""
+
+    sender: User
+    circle_id: int
+    client_id: str
+    body: str
+
+
+# What a send comes to: its ack, or the error to answer it with.
+Outcome = Ack | Exception
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A send that passed every check: what storing it needs."""
+
+    send: Send
+    access: ChatAccess
+    verdict: Verdict
+
+
 def post_message(*, sender: User, circle_id: int, client_id: str, body: str) -> Ack:
     """Moderate, store and (after commit) deliver a message; idempotent on client_id."""
-    access = chat_access(user=sender, circle_id=circle_id, lock=True)
-    if (ack := earlier_ack(access=access, client_id=client_id)) is not None:
+    outcome = post_messages(
+        [Send(sender=sender, circle_id=circle_id, client_id=client_id, body=body)]
+    )[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+@sensitive_variables("body", "text", "sends", "send", "checked")
+def post_messages(sends: list[Send]) -> list[Outcome]:
+    """Store several sends in one transaction (group commit), in order, each with its
+    own outcome. A refusal (not a member, a reused client_id, a blocked message) is
+    found before anything of its send is written, so it leaves the others alone. Any
+    other failure rolls the whole batch back; then every send is stored again in a
+    transaction of its own, so the failure costs only its own send."""
+    try:
+        with transaction.atomic():
+            return [_post(send) for send in sends]
+    except Exception:
+        if len(sends) == 1:
+            raise
+        logger.warning("send batch of %s rolled back: storing one by one", len(sends))
+    outcomes: list[Outcome] = []
+    for send in sends:
+        try:
+            with transaction.atomic():
+                outcomes.append(_post(send, refusals_roll_back=True))
+        except Exception as error:  # logged by the caller that answers the socket
+            outcomes.append(error)
+    return outcomes
+
+
+def _post(send: Send, *, refusals_roll_back: bool = False) -> Outcome:
+    try:
+        checked = _check(send)
+    except AppError as error:
+        if refusals_roll_back:
+            raise
+        return error
+    if isinstance(checked, Ack):
+        return checked
+    return _store(checked)
+
+
+def _check(send: Send) -> _Checked | Ack:
+    """Every check of a send, nothing written: the member (and, on a send, the
+    circle's row lock), an earlier send with this client_id, moderation. An Ack when
+    the answer is already known: a resend, or a blocked message."""
+    access = chat_access(user=send.sender, circle_id=send.circle_id, lock=True)
+    if (ack := earlier_ack(access=access, client_id=send.client_id)) is not None:
         return ack  # the client resent after a drop: same ack, no second row
-    text = screening.sanitize(body)
+    text = screening.sanitize(send.body)
     verdict = screening.moderate(
         text,
         rules=rules_of(access),
         previous=(
-            recent_texts(sender_id=sender.pk, circle_id=circle_id)
+            recent_texts(sender_id=send.sender.pk, circle_id=send.circle_id)
             if may_continue_a_number(text)
             else ()
         ),
     )
     if verdict.blocks:
         logger.info(
-            "message blocked circle=%s categories=%s", circle_id, verdict.categories
+            "message blocked circle=%s categories=%s",
+            send.circle_id,
+            verdict.categories,
         )
         return Ack(
-            client_id=client_id, status="blocked", seq=None, reason=reason_of(verdict)
+            client_id=send.client_id,
+            status="blocked",
+            seq=None,
+            reason=reason_of(verdict),
         )
+    return _Checked(send=send, access=access, verdict=verdict)
+
+
+def _store(checked: _Checked) -> Ack:
+    """Take the next seq, write the message, seal it, record its flags; broadcast
+    after commit."""
+    send, access, verdict = checked.send, checked.access, checked.verdict
+    circle_id, client_id = send.circle_id, send.client_id
     seq = access.last_seq + 1
     status = verdict.status
     assert status is not None  # noqa: S101 -- only a block has no status
+    sender_id, sent_at, length = send.sender.pk, timezone.now(), len(verdict.text)
     with connection.cursor() as cursor:
         cursor.execute(_BUMP_SEQ_SQL, [seq, circle_id])
-    message = Message.objects.create(
-        circle_id=circle_id,
-        seq=seq,
-        sender_id=sender.pk,
-        client_id=client_id,
-        status=status,
-        length=len(verdict.text),
+        cursor.execute(
+            _INSERT_MESSAGE_SQL,
+            [
+                circle_id,
+                seq,
+                sender_id,
+                client_id,
+                status,
+                connection.ops.adapt_datetimefield_value(sent_at),
+                length,
+            ],
+        )
+        (message_id,) = cursor.fetchone()
+    message = Message.from_db(
+        connection.alias,
+        _MESSAGE_FIELDS,
+        [message_id, circle_id, seq, sender_id, client_id, status, sent_at, length],
     )
     seal_message(message=message, text=verdict.text)
     flags = record_flags(message=message, verdict=verdict)
@@ -264,7 +371,8 @@ def post_message(*, sender: User, circle_id: int, client_id: str, body: str) -> 
     else:
         # Held: only the writer's own sockets (other tabs) see it, marked held.
         broadcast.broadcast_on_commit(
-            broadcast.user_group(sender.pk), {**view.event(), "circle_id": circle_id}
+            broadcast.user_group(send.sender.pk),
+            {**view.event(), "circle_id": circle_id},
         )
     for flag in flags:
         broadcast.broadcast_on_commit(

@@ -18,9 +18,15 @@ from moderation.selectors import flag_row
 CRISIS = FlagCategory.CRISIS.value
 
 
-@transaction.atomic
 def record_flags(*, message: Message, verdict: Verdict) -> list[dict[str, object]]:
     """One open Flag per category that fired (its most severe hit); crisis is urgent."""
+    if not verdict.hits:
+        return []  # most messages: no statement at all
+    with transaction.atomic():
+        return _record_flags(message=message, verdict=verdict)
+
+
+def _record_flags(*, message: Message, verdict: Verdict) -> list[dict[str, object]]:
     strongest: dict[str, Hit] = {}
     for hit in verdict.hits:
         current = strongest.get(hit.category)

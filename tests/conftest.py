@@ -93,7 +93,7 @@ async def channel_layers(request, settings):  # type: ignore[no-untyped-def]
         settings.CHANNEL_LAYERS = config
     else:
         settings.CHANNEL_LAYERS = {
-            "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+            "default": {"BACKEND": "config.layers.SweepingInMemoryChannelLayer"}
         }
     layers.backends.clear()
     yield request.param

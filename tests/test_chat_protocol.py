@@ -5,15 +5,19 @@ Every test runs on the in-process layer and, when REDIS_URL is set, on Redis.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 
 from accounts.models import Role, User
-from messaging import consumers, frames
+from messaging import batching, broadcast, frames
 from messaging.circles import close_circle, publish_agreement, remove_member
 from messaging.models import CircleRole, Message
+from messaging.services import MessageView
 from tests.factories import ProgramFactory, make_circle, make_member, participant
 from tests.sockets import close_code, connect, frames_until, next_of, open_socket, send
 
@@ -333,16 +337,16 @@ async def test_binary_frames_are_refused_politely(circle_set):
 
 
 async def test_a_server_failure_says_so_and_a_resend_is_safe(circle_set, monkeypatch):
-    real = consumers.post_message
+    real = batching.post_messages
     calls = {"n": 0}
 
-    def flaky(**kwargs):
+    def flaky(sends):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("database went away")
-        return real(**kwargs)
+        return real(sends)
 
-    monkeypatch.setattr(consumers, "post_message", flaky)
+    monkeypatch.setattr(batching, "post_messages", flaky)
     socket = await connect(path(circle_set.circle), circle_set.mentee)
     await send(socket, type="send", client_id="retry-me", body="hello")
     error = await next_of(socket, "error")
@@ -427,3 +431,33 @@ async def test_only_monitors_may_open_the_monitor_feed(circle_set):
     member = await open_socket("/ws/monitor/", circle_set.mentee)
     await member.connect()
     assert await close_code(member) == 4403
+
+
+async def test_a_socket_hears_messages_while_the_database_thread_is_busy(circle_set):
+    """Relaying a message needs no database: channels' consumers hop to the database
+    thread before every event (to close old connections); ours do not, so a recipient
+    does not wait behind the sends being stored there."""
+    socket = await connect(path(circle_set.circle), circle_set.mentee)
+    busy = asyncio.ensure_future(database_sync_to_async(time.sleep)(1.0))
+    await asyncio.sleep(0.05)  # the database thread is now asleep
+    view = MessageView(
+        seq=1,
+        sender={
+            "id": circle_set.coordinator.pk,
+            "name": "Coach",
+            "role": "coordinator",
+        },
+        body="hello",
+        sent_at="2026-11-30T12:00:00Z",
+        status="delivered",
+        client_id="c-1",
+    )
+    started = time.monotonic()
+    await get_channel_layer().group_send(
+        broadcast.circle_group(circle_set.circle.pk), view.event()
+    )
+    frame = await next_of(socket, "message")
+    assert time.monotonic() - started < 0.5
+    assert (frame["seq"], frame["body"]) == (1, "hello")
+    await busy
+    await socket.disconnect()
