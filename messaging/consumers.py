@@ -8,7 +8,6 @@ Not AsyncJsonWebsocketConsumer: its decoder lets bad JSON escape (channels#2219)
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -33,10 +32,10 @@ from messaging.frames import (
     ResumeFrame,
     SendFrame,
     TypingFrame,
+    frame_json,
     parse_client_frame,
 )
 from messaging.services import (
-    MessageView,
     Send,
     list_after,
     list_history,
@@ -69,10 +68,6 @@ def in_db_thread(func: Callable[..., Any]) -> Callable[..., Any]:
         func, thread_sensitive=not settings.CHAT_DB_THREAD_POOL
     )
     return wrapped
-
-
-def dumps(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, ensure_ascii=False)
 
 
 def keep_groups(consumer: Any) -> asyncio.Task[None]:
@@ -202,20 +197,20 @@ class CircleConsumer(Consumer):
                     body=body,
                 )
                 ack = await queue_for(self.channel_layer, in_db_thread).post(send)
-                await self.send(text_data=dumps(ack.frame()))
+                await self.send(text_data=frame_json(ack.frame()))
             case HistoryFrame(before=before, limit=limit):
                 page = await in_db_thread(list_history)(
                     user=user, circle_id=member.circle_id, before=before, limit=limit
                 )
                 await self.send(
-                    text_data=dumps(page.frame_for("history", member.user_id))
+                    text_data=frame_json(page.frame_for("history", member.user_id))
                 )
             case ResumeFrame(after=after):
                 page = await in_db_thread(list_after)(
                     user=user, circle_id=member.circle_id, after=after
                 )
                 await self.send(
-                    text_data=dumps(page.frame_for("resume", member.user_id))
+                    text_data=frame_json(page.frame_for("resume", member.user_id))
                 )
             case TypingFrame():
                 if self.typing.take():
@@ -243,7 +238,7 @@ class CircleConsumer(Consumer):
                     seq=seq,
                     reason=reason,
                 )
-                await self.send(text_data=dumps({"type": "reported", "seq": seq}))
+                await self.send(text_data=frame_json({"type": "reported", "seq": seq}))
 
     async def call(self, service: Callable[..., T], **kwargs: Any) -> T:
         """Run a service that broadcasts in the database thread; send its events (the
@@ -262,22 +257,26 @@ class CircleConsumer(Consumer):
             return
         if "circle_id" in event and event["circle_id"] != self.member.circle_id:
             return  # a held message for this person's socket in another circle
-        view = MessageView.from_dict(event["message"])
-        await self.send(text_data=dumps(view.frame_for(self.member.user_id)))
+        own = event["sender_id"] == self.member.user_id
+        await self.send(text_data=event["own_frame"] if own else event["frame"])
 
     async def circle_typing(self, event: dict[str, Any]) -> None:
         if self.member is not None and event["sender"]["id"] != self.member.user_id:
             await self.send(
-                text_data=dumps({"type": "typing", "sender": event["sender"]})
+                text_data=frame_json({"type": "typing", "sender": event["sender"]})
             )
 
     async def circle_hidden(self, event: dict[str, Any]) -> None:
         if self.member is not None:
-            await self.send(text_data=dumps({"type": "hidden", "seq": event["seq"]}))
+            await self.send(
+                text_data=frame_json({"type": "hidden", "seq": event["seq"]})
+            )
 
     async def circle_released(self, event: dict[str, Any]) -> None:
         if self.member is not None:
-            await self.send(text_data=dumps({"type": "released", "seq": event["seq"]}))
+            await self.send(
+                text_data=frame_json({"type": "released", "seq": event["seq"]})
+            )
 
     async def circle_closed(self, event: dict[str, Any]) -> None:
         await self._end(NotAllowed(_("This circle has been closed.")))
@@ -349,7 +348,7 @@ class MonitorConsumer(Consumer):
         )
 
     async def monitor_flag(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=dumps({"type": "flag", **event["flag"]}))
+        await self.send(text_data=frame_json({"type": "flag", **event["flag"]}))
 
     async def session_ended(self, event: dict[str, Any]) -> None:
         await self.close(code=NotLoggedIn.close_code)

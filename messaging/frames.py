@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -187,3 +188,8 @@ def parse_client_frame(text_data: str | None, bytes_data: bytes | None) -> Clien
             field="type",
         )
     return parser(data)
+
+
+def frame_json(frame: dict[str, Any]) -> str:
+    """A server frame as the text sent on the socket."""
+    return json.dumps(frame, ensure_ascii=False)

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -25,6 +25,7 @@ from config.errors import AppError, NotFound
 from messaging import broadcast
 from messaging.access import ChatAccess, chat_access
 from messaging.errors import BadFrame
+from messaging.frames import frame_json
 from messaging.models import Membership, Message
 from moderation import screening
 from moderation.engine import RuleSet, Verdict, fold_text, moderate
@@ -72,7 +73,7 @@ class MessageView:
     status: str
     client_id: str
 
-    def frame_for(self, viewer_id: int) -> dict[str, object]:
+    def frame_for(self, viewer_id: int | None) -> dict[str, object]:
         own = self.sender["id"] == viewer_id
         frame: dict[str, object] = {
             "type": "message",
@@ -88,21 +89,16 @@ class MessageView:
         return frame
 
     def event(self) -> dict[str, object]:
-        return {"type": broadcast.MESSAGE, "message": self.as_dict()}
-
-    def as_dict(self) -> dict[str, object]:
+        """The layer event: its two frames (the writer's own, everyone else's) are
+        rendered once here, not once per recipient."""
+        sender_id = cast(int, self.sender["id"])
         return {
+            "type": broadcast.MESSAGE,
             "seq": self.seq,
-            "sender": self.sender,
-            "body": self.body,
-            "sent_at": self.sent_at,
-            "status": self.status,
-            "client_id": self.client_id,
+            "sender_id": sender_id,
+            "frame": frame_json(self.frame_for(None)),
+            "own_frame": frame_json(self.frame_for(sender_id)),
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> MessageView:
-        return cls(**data)
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def test_a_failure_while_storing_costs_only_its_own_send(monkeypatch):
     assert ArchiveRecord.objects.count() == 2
     circle_set.circle.refresh_from_db()
     assert circle_set.circle.last_seq == 2
-    assert [event["message"]["seq"] for _, event in events] == [1, 2]
+    assert [event["seq"] for _, event in events] == [1, 2]
     assert verify_database().ok
     assert bodies(circle_set.circle) == {1: "first of three", 2: "third of three"}
 

@@ -7,6 +7,7 @@ missing one; participants never get data; visitors get 401.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 
@@ -240,9 +241,10 @@ def test_release_delivers_a_held_message_and_answers_its_sibling_flag(world, eve
         e for g, e in events.sent if g == broadcast.circle_group(world.circle.pk)
     ]
     assert [e["type"] for e in circle_events] == ["circle.message", "circle.released"]
-    assert circle_events[0]["message"]["body"] == HELD_TEXT
-    assert circle_events[0]["message"]["status"] == "delivered"
-    assert circle_events[0]["message"]["client_id"] == "held-1"
+    released = json.loads(circle_events[0]["own_frame"])  # as the writer sees it
+    assert released["body"] == HELD_TEXT
+    assert released["status"] == "delivered"
+    assert released["client_id"] == "held-1"
     assert circle_events[1] == {"type": "circle.released", "seq": ack.seq}
     monitor_events = events.of_type(broadcast.FLAG)
     assert {e["flag"]["id"]: e["flag"]["status"] for _g, e in monitor_events} == {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from archive.services import open_note
@@ -174,7 +176,8 @@ def test_overturning_a_blocked_appeal_posts_it_delivered_and_flagged(
     ]
     assert verify_database(circle_id=world.circle.pk).ok is True
     ((_group, event),) = events.of_type(broadcast.MESSAGE)
-    assert (event["message"]["seq"], event["message"]["body"]) == (3, BLOCKED_TEXT)
+    frame = json.loads(event["frame"])
+    assert (frame["seq"], frame["body"]) == (3, BLOCKED_TEXT)
     # The next message keeps the sequence gap-free.
     assert post(world.mentor, world.circle, "Welcome back").seq == 4
 

@@ -82,7 +82,7 @@ def test_redis_url_selects_a_redis_channel_layer(tmp_path, kind, backend):
 def test_without_redis_url_the_layer_is_in_process(tmp_path):
     code = PRINT_BACKEND
     result = run_manage("shell", "-v", "0", "-c", code, env_extra={}, tmp_path=tmp_path)
-    assert result.stdout.strip() == "channels.layers.InMemoryChannelLayer"
+    assert result.stdout.strip() == "config.layers.SweepingInMemoryChannelLayer"
 
 
 @pytest.mark.parametrize(
