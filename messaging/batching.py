@@ -15,43 +15,50 @@ import asyncio
 import weakref
 from typing import Any
 
+from django.conf import settings
+
 from messaging import broadcast
 from messaging.services import Ack, Outcome, Send, post_messages
 
 MAX_BATCH = 64  # sends per transaction: bounds how long the circles' rows stay locked
+LANES_WITH_THREAD_POOL = 4  # batches stored at once on PostgreSQL
 
 Waiting = tuple[Send, "asyncio.Future[Outcome]"]
 
 
 class SendQueue:
-    """The sends of one event loop and channel layer waiting for the database."""
+    """The sends of one event loop and channel layer waiting for the database.
 
-    def __init__(self, layer: Any, run_in_db_thread: Any) -> None:
+    `lanes` batches are stored at a time: one on SQLite (one writer, one database
+    thread), more on PostgreSQL (settings.CHAT_DB_THREAD_POOL), where a batch mostly
+    waits on the network. A batch locks its circles' rows in circle order, so two
+    batches never wait on each other in a cycle."""
+
+    def __init__(self, layer: Any, run_in_db_thread: Any, lanes: int = 1) -> None:
         self.layer = layer
         self.run_in_db_thread = run_in_db_thread
+        self.lanes = lanes
         self.waiting: list[Waiting] = []
-        self.draining = False
-        self.drainer: asyncio.Future[None] | None = None
+        self.drainers: set[asyncio.Future[None]] = set()
 
     async def post(self, send: Send) -> Ack:
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self.waiting.append((send, future))
-        if not self.draining:
-            self.draining = True
-            self.drainer = asyncio.ensure_future(self.drain())
+        if len(self.drainers) < self.lanes:
+            drainer = asyncio.ensure_future(self.drain())
+            self.drainers.add(drainer)
+            drainer.add_done_callback(self.drainers.discard)
         outcome = await future
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
 
     async def drain(self) -> None:
-        try:
-            while self.waiting:
-                batch = self.waiting[:MAX_BATCH]
-                del self.waiting[:MAX_BATCH]
-                await self.store(batch)
-        finally:
-            self.draining = False
+        while self.waiting:
+            batch = self.waiting[:MAX_BATCH]
+            del self.waiting[:MAX_BATCH]
+            batch.sort(key=lambda waiting: waiting[0].circle_id)  # stable: in order
+            await self.store(batch)
 
     async def store(self, batch: list[Waiting]) -> None:
         try:
@@ -84,5 +91,6 @@ def queue_for(layer: Any, run_in_db_thread: Any) -> SendQueue:
     per_layer = _queues.setdefault(asyncio.get_running_loop(), {})
     queue = per_layer.get(id(layer))
     if queue is None or queue.layer is not layer:
-        queue = per_layer[id(layer)] = SendQueue(layer, run_in_db_thread)
+        lanes = LANES_WITH_THREAD_POOL if settings.CHAT_DB_THREAD_POOL else 1
+        queue = per_layer[id(layer)] = SendQueue(layer, run_in_db_thread, lanes)
     return queue
