@@ -1023,7 +1023,9 @@ The load: {summary["load"]["circles"]} circles x 3 members (120 sockets), every
 member sending on a fixed schedule for about {summary["load"]["seconds"]:.0f} s per
 step; latency is send → receive at every member, the sender included. Circles runs
 its full pipeline (session auth, moderation, encryption + hash chain, commit,
-broadcast); the peer is the Channels tutorial chat (`bench/peer/`). Saturated: not
+broadcast) with its own settings, among them its in-process layer
+(`config/layers.py`); the peer is the Channels tutorial chat (`bench/peer/`) on
+Channels' stock layers. Saturated: not
 every message delivered within 5 s of the last send, achieved rate below
 {ACHIEVED_SHARE:.0%} of offered, or p99 above {P99_LIMIT_MS:.0f} ms. Sustained: the
 highest step ({", ".join(str(r) for r in RATES)} msg/s) kept up, all lower ones too.

@@ -78,8 +78,8 @@ def current_agreement(circle: Circle) -> Agreement | None:
 # newest agreement and how many active members have not accepted it. The chat path runs
 # this on every frame; built with the ORM it cost more than the rest of a message
 # (bench/post_message_bench.py), hence plain SQL, portable to SQLite and PostgreSQL.
-# Parameters: user, user, kind x3, user, user, circle.
-_GATE_SQL = """
+# Parameters: kind x3, user, circle.
+_GATE_COLUMNS = """
 SELECT
     c.program_id, c.status, c.last_seq,
     EXISTS (
@@ -119,6 +119,8 @@ SELECT
         )
     ),
     u.display_name, u.first_name, u.last_name, u.username
+"""
+_GATE_TABLES = """
 FROM messaging_circle c
 JOIN accounts_user u ON u.id = %s
 LEFT JOIN messaging_membership m
@@ -127,8 +129,24 @@ LEFT JOIN messaging_agreement a ON a.id = (
     SELECT a2.id FROM messaging_agreement a2
     WHERE a2.circle_id = c.id ORDER BY a2.version DESC LIMIT 1
 )
+"""
+_GATE_SQL = _GATE_COLUMNS + _GATE_TABLES + "WHERE c.id = %s\n"
+# A send also reads, in the same statement, what storing it needs first: this sender's
+# earlier message with the same client_id (idempotency) and the moderation rules'
+# version (the rule set cache's key). Parameters: kind x3, user, client_id, circle.
+# (Not the archive's key row: on PostgreSQL, a row read beside the one FOR UPDATE locks
+# may predate the commit the lock waited for, and the chain head must be current.)
+_SEND_GATE_SQL = (
+    _GATE_COLUMNS.rstrip()  # noqa: S608 -- built from the constants above, no input
+    + """,
+    e.circle_id, e.seq, e.status,
+    (SELECT v.version FROM moderation_rulesversion v WHERE v.id = 1)
+"""
+    + _GATE_TABLES
+    + """LEFT JOIN messaging_message e ON e.sender_id = u.id AND e.client_id = %s
 WHERE c.id = %s
 """
+)
 _CLEARANCE_KINDS = (
     ClearanceKind.SCREENING,
     ClearanceKind.TRAINING,
@@ -143,6 +161,9 @@ class ChatAccess:
     member: ChatMember
     last_seq: int  # the circle's newest seq (locked when read for a send)
     not_comfortable_topics: str  # the current agreement's, for moderation
+    # Read for a send only (chat_access's client_id):
+    earlier: tuple[int, int, str] | None = None  # (circle, seq, status) of a resend
+    rules_version: int | None = None
 
     @property
     def sender(self) -> dict[str, object]:
@@ -152,24 +173,37 @@ class ChatAccess:
         return {"id": member.user_id, "name": member.name, "role": role}
 
 
-def chat_access(*, user: User, circle_id: int, lock: bool = False) -> ChatAccess:
+def chat_access(
+    *, user: User, circle_id: int, lock: bool = False, client_id: str | None = None
+) -> ChatAccess:
     """Everything the socket checks at connect and re-checks on every frame: one query.
 
     NotLoggedIn for an anonymous or deactivated person; NotFound for a circle outside
     their programs; NotAllowed, with a sentence saying what is missing, for a circle
     they know but may not talk in now. `lock` (a send) holds the circle's row until
     commit, which keeps seqs gap-free (SQLite's IMMEDIATE transactions lock anyway).
+    A send's `client_id` also reads its earlier message and the rules' version.
     """
     if not user.is_authenticated:
         raise NotLoggedIn(_("Please log in."))
-    sql = _GATE_SQL
+    params: list[str | int]
+    if client_id is None:
+        sql, params = _GATE_SQL, [*_CLEARANCE_KINDS, user.pk, circle_id]
+    else:
+        sql, params = _SEND_GATE_SQL, [*_CLEARANCE_KINDS, user.pk, client_id, circle_id]
     if lock and connection.features.has_select_for_update_of:
         sql += "FOR UPDATE OF c"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*_CLEARANCE_KINDS, user.pk, circle_id])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         raise no_such_circle()
+    earlier: tuple[int, int, str] | None = None
+    rules_version = None
+    if client_id is not None:
+        *row, earlier_circle, earlier_seq, earlier_status, rules_version = row
+        if earlier_circle is not None:
+            earlier = (int(earlier_circle), int(earlier_seq), str(earlier_status))
     (
         program_id,
         status,
@@ -233,6 +267,8 @@ def chat_access(*, user: User, circle_id: int, lock: bool = False) -> ChatAccess
         ),
         last_seq=int(last_seq),
         not_comfortable_topics=topics or "",
+        earlier=earlier,
+        rules_version=None if client_id is None else int(rules_version or 0),
     )
 
 

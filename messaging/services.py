@@ -167,10 +167,6 @@ def recent_texts(*, sender_id: int, circle_id: int) -> list[str]:
 
 
 # The send path's plain statements (see messaging.access for why they are not ORM).
-_EARLIER_SQL = (
-    "SELECT circle_id, seq, status FROM messaging_message "
-    "WHERE sender_id = %s AND client_id = %s"
-)
 _BUMP_SEQ_SQL = "UPDATE messaging_circle SET last_seq = %s WHERE id = %s"
 _MESSAGE_FIELDS = (
     "id",
@@ -189,14 +185,12 @@ _INSERT_MESSAGE_SQL = (
 
 
 def earlier_ack(*, access: ChatAccess, client_id: str) -> Ack | None:
-    """The ack of a message this sender already sent with this client_id, if any."""
+    """The ack of a message this sender already sent with this client_id, if any
+    (read by chat_access with the send's client_id)."""
     member = access.member
-    with connection.cursor() as cursor:
-        cursor.execute(_EARLIER_SQL, [member.user_id, client_id])
-        row = cursor.fetchone()
-    if row is None:
+    if access.earlier is None:
         return None
-    circle_id, seq, status = row
+    circle_id, seq, status = access.earlier
     if circle_id != member.circle_id:
         raise BadFrame(
             _("That client_id was already used in another circle; use a new one."),
@@ -219,6 +213,7 @@ def rules_of(access: ChatAccess) -> RuleSet:
     return ruleset_for(
         program_id=access.member.program_id,
         not_comfortable_topics=access.not_comfortable_topics,
+        version=access.rules_version,
     )
 
 
@@ -295,7 +290,9 @@ def _check(send: Send) -> _Checked | Ack:
     """Every check of a send, nothing written: the member (and, on a send, the
     circle's row lock), an earlier send with this client_id, moderation. An Ack when
     the answer is already known: a resend, or a blocked message."""
-    access = chat_access(user=send.sender, circle_id=send.circle_id, lock=True)
+    access = chat_access(
+        user=send.sender, circle_id=send.circle_id, lock=True, client_id=send.client_id
+    )
     if (ack := earlier_ack(access=access, client_id=send.client_id)) is not None:
         return ack  # the client resent after a drop: same ack, no second row
     text = screening.sanitize(send.body)

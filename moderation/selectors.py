@@ -65,13 +65,17 @@ def rules_for_circle(circle: Circle) -> RuleSet:
     return _circle_ruleset(program_id, int(version or 0), topics or "")
 
 
-def ruleset_for(*, program_id: int, not_comfortable_topics: str) -> RuleSet:
+def ruleset_for(
+    *, program_id: int, not_comfortable_topics: str, version: int | None = None
+) -> RuleSet:
     """rules_for_circle for a caller that has already read the program and topics
-    (post_message, from messaging.access.chat_access): one small query, the version."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version FROM moderation_rulesversion WHERE id = 1")
-        row = cursor.fetchone()
-    version = int(row[0]) if row else 0
+    (post_message, from messaging.access.chat_access), and maybe the rules' version;
+    if not, one small query reads it."""
+    if version is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version FROM moderation_rulesversion WHERE id = 1")
+            row = cursor.fetchone()
+        version = int(row[0]) if row else 0
     return _circle_ruleset(program_id, version, not_comfortable_topics)
 
 

@@ -180,3 +180,32 @@ def test_history_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
             limit=50,
         )
     assert len(page.messages) == 10
+
+
+@pytest.mark.django_db
+def test_a_plain_message_costs_six_statements():
+    """The send path's budget (bench/README.md): one statement re-checks the member
+    and reads a resend and the rules' version; then the seq, the message, the
+    archive key, the sealed record and the chain head. Nothing fired: no flags."""
+    from django.test.utils import CaptureQueriesContext
+
+    circle_set = make_circle()
+    post_message(
+        sender=circle_set.mentee,
+        circle_id=circle_set.circle.pk,
+        client_id="warm",
+        body="first one creates the circle's key",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        post_message(
+            sender=circle_set.mentee,
+            circle_id=circle_set.circle.pk,
+            client_id="counted",
+            body="see you on thursday",
+        )
+    statements = [
+        q["sql"].split()[0].upper()
+        for q in queries.captured_queries
+        if q["sql"].split()[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE")
+    ]
+    assert statements == ["SELECT", "UPDATE", "INSERT", "SELECT", "INSERT", "UPDATE"]
