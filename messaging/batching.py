@@ -6,7 +6,7 @@ hops of its own; under load those were a third of the work, and sends queued beh
 one another anyway. Now the first send of a quiet moment goes alone, as before, and
 whatever arrives meanwhile goes in the next batch (services.post_messages: in order,
 each send with its own ack or refusal). A batch's broadcasts go out, in order, before
-any of its acks, as for one message (see CircleConsumer.call).
+any of its acks (as CircleConsumer.call does for one service call).
 """
 
 from __future__ import annotations

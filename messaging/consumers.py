@@ -241,8 +241,9 @@ class CircleConsumer(Consumer):
                 await self.send(text_data=frame_json({"type": "reported", "seq": seq}))
 
     async def call(self, service: Callable[..., T], **kwargs: Any) -> T:
-        """Run a service that broadcasts in the database thread; send its events (the
-        new message, a flag) from here once it has committed, before answering."""
+        """Run a service that broadcasts (a report's flag) in the database thread; send
+        its events from here once it has committed, before answering. Sends go through
+        messaging.batching, which does the same for a batch."""
         called = in_db_thread(broadcast.collected(service))
         outcome: tuple[T, list[broadcast.Event]] = await called(**kwargs)
         result, events = outcome

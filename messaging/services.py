@@ -1,8 +1,9 @@
 """The message path: post, read back (history, resume) and report messages.
 
-post_message is one transaction: re-check the member, allocate a gap-free seq under the
-circle's row lock, moderate, seal the body in the archive, record flags; broadcasts go
-out only after commit. Bodies never touch a log line.
+post_messages stores a batch of sends (messaging.batching) in one transaction; for each:
+re-check the member, allocate a gap-free seq under the circle's row lock, moderate, seal
+the body in the archive, record flags; broadcasts go out only after commit.
+post_message is a batch of one. Bodies never touch a log line.
 """
 
 from __future__ import annotations
@@ -263,7 +264,11 @@ def post_messages(sends: list[Send]) -> list[Outcome]:
     except Exception:
         if len(sends) == 1:
             raise
-        logger.warning("send batch of %s rolled back: storing one by one", len(sends))
+        logger.warning(
+            "send batch of %s rolled back: storing one by one",
+            len(sends),
+            exc_info=True,
+        )
     outcomes: list[Outcome] = []
     for send in sends:
         try:
