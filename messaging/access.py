@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ClearanceKind, User, is_minor_on, shown_name
 from accounts.selectors import clearance_from, known_programs, monitored_programs
 from config.errors import NotAllowed, NotFound, NotLoggedIn
-from messaging.models import Agreement, Circle, Membership
+from messaging.models import Agreement, Circle, Membership, shown_role
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,15 @@ class ChatMember:
     name: str
     role: str
     is_coordinator: bool
+
+    @property
+    def sender(self) -> dict[str, object]:
+        """The `sender` object of this member's messages and typing."""
+        return {
+            "id": self.user_id,
+            "name": self.name,
+            "role": shown_role(self.role, is_coordinator=self.is_coordinator),
+        }
 
 
 def no_such_circle() -> NotFound:
@@ -164,13 +173,6 @@ class ChatAccess:
     # Read for a send only (chat_access's client_id):
     earlier: tuple[int, int, str] | None = None  # (circle, seq, status) of a resend
     rules_version: int | None = None
-
-    @property
-    def sender(self) -> dict[str, object]:
-        """The `sender` object of this member's messages."""
-        member = self.member
-        role = "coordinator" if member.is_coordinator else member.role
-        return {"id": member.user_id, "name": member.name, "role": role}
 
 
 def chat_access(

@@ -219,16 +219,7 @@ class CircleConsumer(Consumer):
                     )
                     await self.channel_layer.group_send(
                         broadcast.circle_group(member.circle_id),
-                        {
-                            "type": broadcast.TYPING,
-                            "sender": {
-                                "id": member.user_id,
-                                "name": member.name,
-                                "role": "coordinator"
-                                if member.is_coordinator
-                                else member.role,
-                            },
-                        },
+                        {"type": broadcast.TYPING, "sender": member.sender},
                     )
             case ReportFrame(seq=seq, reason=reason):
                 await self.call(

@@ -395,12 +395,11 @@ def list_circle_people(circle: Circle) -> list[CirclePerson]:
         .order_by("role", "-is_coordinator", "joined_at")
     )
     for membership in memberships:
-        role = "coordinator" if membership.is_coordinator else membership.role
         current = people.get(membership.user_id)
         people[membership.user_id] = CirclePerson(
             id=membership.user_id,
             name=membership.user.shown_name,
-            role=role,
+            role=membership.shown_role,
             is_active=membership.left_at is None
             or (current is not None and current.is_active),
         )

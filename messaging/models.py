@@ -51,6 +51,12 @@ class CircleRole(models.TextChoices):
     MENTOR = "mentor", "Mentor"
 
 
+def shown_role(role: str, *, is_coordinator: bool) -> str:
+    """A member's role as others see it (a message's sender, staff forms): the
+    circle's coordinator is named as such."""
+    return "coordinator" if is_coordinator else role
+
+
 class Membership(models.Model):
     circle = models.ForeignKey(
         Circle, on_delete=models.CASCADE, related_name="memberships"
@@ -89,6 +95,10 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_at is None
+
+    @property
+    def shown_role(self) -> str:
+        return shown_role(self.role, is_coordinator=self.is_coordinator)
 
 
 class Agreement(models.Model):

@@ -124,11 +124,10 @@ def sender_roles(circle_id: int) -> dict[int, dict[str, object]]:
     people: dict[int, dict[str, object]] = {}
     memberships = Membership.objects.filter(circle_id=circle_id).select_related("user")
     for membership in memberships:
-        role = "coordinator" if membership.is_coordinator else membership.role
         people[membership.user_id] = {
             "id": membership.user_id,
             "name": membership.user.shown_name,
-            "role": role,
+            "role": membership.shown_role,
         }
     return people
 
@@ -358,7 +357,7 @@ def _store(checked: _Checked) -> Ack:
     flags = record_flags(message=message, verdict=verdict)
     view = MessageView(
         seq=seq,
-        sender=access.sender,
+        sender=access.member.sender,
         body=verdict.text,
         sent_at=iso(message.sent_at),
         status=status,
