@@ -210,6 +210,7 @@ def earlier_ack(*, access: ChatAccess, client_id: str) -> Ack | None:
 
 
 def rules_of(access: ChatAccess) -> RuleSet:
+    assert access.rules_version is not None  # noqa: S101 -- a send's chat_access read it
     return ruleset_for(
         program_id=access.member.program_id,
         not_comfortable_topics=access.not_comfortable_topics,

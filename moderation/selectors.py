@@ -11,7 +11,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from messaging.models import Agreement, Circle
@@ -66,16 +65,11 @@ def rules_for_circle(circle: Circle) -> RuleSet:
 
 
 def ruleset_for(
-    *, program_id: int, not_comfortable_topics: str, version: int | None = None
+    *, program_id: int, not_comfortable_topics: str, version: int
 ) -> RuleSet:
-    """rules_for_circle for a caller that has already read the program and topics
-    (post_message, from messaging.access.chat_access), and maybe the rules' version;
-    if not, one small query reads it."""
-    if version is None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT version FROM moderation_rulesversion WHERE id = 1")
-            row = cursor.fetchone()
-        version = int(row[0]) if row else 0
+    """rules_for_circle for a caller that has already read the program, the topics and
+    the rules' version (post_message, in messaging.access.chat_access's statement): no
+    query."""
     return _circle_ruleset(program_id, version, not_comfortable_topics)
 
 
