@@ -62,9 +62,12 @@ class SendQueue:
 
     async def store(self, batch: list[Waiting]) -> None:
         try:
-            outcomes, events = await self.run_in_db_thread(
-                broadcast.collected(post_messages)
-            )([send for send, _ in batch])
+            outcomes = await broadcast.call_then_send(
+                self.layer,
+                self.run_in_db_thread,
+                post_messages,
+                [send for send, _ in batch],
+            )
         except Exception as error:  # the database is down: every send of it fails
             for _, future in batch:
                 if not future.done():
@@ -74,7 +77,6 @@ class SendQueue:
             for _, future in batch:
                 future.cancel()
             raise
-        await broadcast.send_all(self.layer, events)
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             if not future.done():  # its socket may have closed meanwhile
                 future.set_result(outcome)

@@ -92,6 +92,20 @@ async def send_all(layer: Any, events: list[Event]) -> None:
             )
 
 
+async def call_then_send(
+    layer: Any,
+    run_in_db_thread: Callable[[Callable[..., Any]], Callable[..., Any]],
+    service: Callable[..., R],
+    *args: Any,
+    **kwargs: Any,
+) -> R:
+    """For a socket: run a service that broadcasts on the database thread, then send
+    its events (after its commit) from the event loop; its result, to answer with."""
+    result, events = await run_in_db_thread(collected(service))(*args, **kwargs)
+    await send_all(layer, events)
+    return result  # type: ignore[no-any-return]
+
+
 def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: send_now(group, event))
 

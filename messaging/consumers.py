@@ -232,14 +232,12 @@ class CircleConsumer(Consumer):
                 await self.send(text_data=frame_json({"type": "reported", "seq": seq}))
 
     async def call(self, service: Callable[..., T], **kwargs: Any) -> T:
-        """Run a service that broadcasts (a report's flag) in the database thread; send
-        its events from here once it has committed, before answering. Sends go through
-        messaging.batching, which does the same for a batch."""
-        called = in_db_thread(broadcast.collected(service))
-        outcome: tuple[T, list[broadcast.Event]] = await called(**kwargs)
-        result, events = outcome
-        await broadcast.send_all(self.channel_layer, events)
-        return result
+        """A service that broadcasts (a report's flag): its events go out once it has
+        committed, before the answer. Sends do the same a batch at a time
+        (messaging.batching)."""
+        return await broadcast.call_then_send(
+            self.channel_layer, in_db_thread, service, **kwargs
+        )
 
     # Layer events: their types are constants in messaging/broadcast.py, never a
     # client's.
