@@ -118,7 +118,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+ON_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if ON_SQLITE:
+    DATABASES["default"]["ENGINE"] = "config.sqlite3"  # Django's, see its docstring
     # IMMEDIATE takes SQLite's single write lock at BEGIN, so concurrent writers queue
     # instead of failing with "database is locked" half-way through a transaction.
     # The connection is kept (CONN_MAX_AGE above): closing one checkpoints the WAL,
@@ -127,6 +129,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    PREPARED_STATEMENTS in ("1", "true", "yes")
+):
+    # Parameters bound by the server, and a statement run five times on a connection
+    # is prepared: the send path's statements are then planned once per connection,
+    # not on every message (planning the send gate alone took 2 ms;
+    # bench/post_message_bench.py). Off (0) behind PgBouncer's transaction pooling,
+    # which cannot keep a connection's prepared statements.
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -169,7 +184,7 @@ CHANNEL_LAYERS = (
 # (each circle's row lock still orders its own messages).
 CHAT_DB_THREAD_POOL = os.environ.get(
     "CHAT_DB_THREAD_POOL",
-    "0" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "1",
+    "0" if ON_SQLITE else "1",
 ) in ("1", "true", "yes")
 
 # Sockets re-join their channel-layer groups this often: a restarted Redis forgets the

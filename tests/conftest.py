@@ -30,7 +30,7 @@ def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> No
     # Socket tests reach the database from database_sync_to_async's worker thread:
     # close those connections after each call, so the test database can be dropped.
     database["CONN_MAX_AGE"] = 0
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if settings.ON_SQLITE:
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
 
