@@ -41,14 +41,19 @@ class SendQueue:
         self.waiting: list[Waiting] = []
         self.drainers: set[asyncio.Future[None]] = set()
 
-    async def post(self, send: Send) -> Ack:
+    def enqueue(self, send: Send) -> asyncio.Future[Outcome]:
+        """Put `send` in line now (a socket's sends are stored in the order it
+        enqueued them); the future gives its ack, or the error to answer it with."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self.waiting.append((send, future))
         if len(self.drainers) < self.lanes:
             drainer = asyncio.ensure_future(self.drain())
             self.drainers.add(drainer)
             drainer.add_done_callback(self.drainers.discard)
-        outcome = await future
+        return future
+
+    async def post(self, send: Send) -> Ack:
+        outcome = await self.enqueue(send)
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
@@ -71,7 +76,7 @@ class SendQueue:
         except Exception as error:  # the database is down: every send of it fails
             for _, future in batch:
                 if not future.done():
-                    future.set_exception(error)
+                    future.set_result(error)
             return
         except BaseException:  # cancelled: so are the sends waiting on it
             for _, future in batch:

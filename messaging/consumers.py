@@ -36,6 +36,7 @@ from messaging.frames import (
     parse_client_frame,
 )
 from messaging.services import (
+    Outcome,
     Send,
     list_after,
     list_history,
@@ -113,9 +114,12 @@ class CircleConsumer(Consumer):
     user: User | None = None
     groups_joined: list[str]
     keeper: asyncio.Task[None] | None = None
+    answering: set[asyncio.Future[None]]  # sends waiting for their ack, in order
+    last_answer: asyncio.Future[None] | None = None
 
     async def connect(self) -> None:
         self.groups_joined = []
+        self.answering = set()
         user = self.scope.get("user")
         circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         try:
@@ -149,6 +153,8 @@ class CircleConsumer(Consumer):
     async def disconnect(self, code: int) -> None:
         stop_keeping_groups(self.keeper)
         self.keeper = None
+        for answer in self.answering:  # nobody to ack; the sends are still stored
+            answer.cancel()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.member is not None:
@@ -164,18 +170,43 @@ class CircleConsumer(Consumer):
             if not self.frames.take():
                 raise RateLimited(_("Too many frames; slow down."))
             await self.handle(parse_client_frame(text_data, bytes_data))
-        except RateLimited as error:
+        except Exception as error:  # not BaseException: cancellation must propagate
+            if self.answering:  # errors name no client_id: answer in frame order
+                await asyncio.wait(self.answering)
+            await self.answer_error(error)
+
+    async def answer_error(self, error: Exception) -> None:
+        """Tell the client what went wrong with its frame."""
+        if self.member is None:
+            return
+        if isinstance(error, RateLimited):
             await self.send(text_data=error.frame_json())
             if self.flood.refuse():
                 logger.warning(
                     "socket closed for flooding user=%s", self.member.user_id
                 )
                 await self.close(code=RateLimited.close_code)
-        except AppError as error:
+        elif isinstance(error, AppError):
             await self.send(text_data=error.frame_json())
-        except Exception:  # not BaseException: cancellation must still propagate
-            logger.exception("frame failed circle=%s", self.member.circle_id)
+        else:
+            logger.error(
+                "frame failed circle=%s", self.member.circle_id, exc_info=error
+            )
             await self.send(text_data=SERVER_ERROR.frame_json())
+
+    async def answer_send(
+        self, stored: asyncio.Future[Outcome], after: asyncio.Future[None] | None
+    ) -> None:
+        """Ack a send once it is stored (or say why not), after the sends before it."""
+        try:
+            outcome = await stored
+            if after is not None and not after.done():
+                await asyncio.wait([after])
+            if isinstance(outcome, Exception):
+                raise outcome
+            await self.send(text_data=frame_json(outcome.frame()))
+        except Exception as error:
+            await self.answer_error(error)
 
     async def handle(self, frame: ClientFrame) -> None:
         member, user = self.member, self.user
@@ -196,8 +227,16 @@ class CircleConsumer(Consumer):
                     client_id=client_id,
                     body=body,
                 )
-                ack = await queue_for(self.channel_layer, in_db_thread).post(send)
-                await self.send(text_data=frame_json(ack.frame()))
+                # In line now, acked by a task of its own: meanwhile this socket
+                # goes on relaying its circle, so a member who is writing hears the
+                # others at once. Sends are bounded by the send bucket above.
+                stored = queue_for(self.channel_layer, in_db_thread).enqueue(send)
+                answer = asyncio.ensure_future(
+                    self.answer_send(stored, after=self.last_answer)
+                )
+                self.last_answer = answer
+                self.answering.add(answer)
+                answer.add_done_callback(self.answering.discard)
             case HistoryFrame(before=before, limit=limit):
                 page = await in_db_thread(list_history)(
                     user=user, circle_id=member.circle_id, before=before, limit=limit

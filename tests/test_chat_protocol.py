@@ -200,9 +200,23 @@ async def test_typing_reaches_the_others_and_is_not_stored(circle_set):
 
 
 async def seed_messages(socket, count):
+    """Send `count` messages, each answered (its ack) and echoed (its own copy, which
+    may come before or after the ack)."""
     for number in range(1, count + 1):
-        await post(socket, f"m{number}", f"message number {number}")
-        await next_of(socket, "message")
+        await send(
+            socket, type="send", client_id=f"m{number}", body=f"message number {number}"
+        )
+        seen: set[str] = set()
+        while seen != {"ack", "message"}:
+            frame = await next_of_any(socket, {"ack", "message"})
+            assert frame.get("client_id") == f"m{number}"
+            seen.add(frame["type"])
+
+
+async def next_of_any(socket, kinds):
+    while (frame := await socket.receive_json_from(timeout=5))["type"] not in kinds:
+        pass
+    return frame
 
 
 async def test_history_pages_backwards_newest_last(circle_set, settings):
@@ -461,3 +475,24 @@ async def test_a_socket_hears_messages_while_the_database_thread_is_busy(circle_
     assert (frame["seq"], frame["body"]) == (1, "hello")
     await busy
     await socket.disconnect()
+
+
+async def test_a_member_whose_send_is_being_stored_still_hears_the_circle(circle_set):
+    """A socket waits for its send's ack in a task of its own: while the database
+    thread stores the send, the socket goes on relaying what the others say."""
+    writer = await connect(path(circle_set.circle), circle_set.mentee)
+    busy = asyncio.ensure_future(database_sync_to_async(time.sleep)(1.0))
+    await asyncio.sleep(0.05)  # the database thread is now asleep
+    await send(writer, type="send", client_id="w-1", body="Still writing this one")
+    started = time.monotonic()
+    await get_channel_layer().group_send(
+        broadcast.circle_group(circle_set.circle.pk),
+        {"type": broadcast.HIDDEN, "seq": 7},
+    )
+    frame = await writer.receive_json_from(timeout=0.5)
+    assert time.monotonic() - started < 0.5
+    assert frame == {"type": "hidden", "seq": 7}
+    await busy
+    ack = await next_of(writer, "ack")
+    assert (ack["client_id"], ack["status"], ack["seq"]) == ("w-1", "delivered", 1)
+    await writer.disconnect()
