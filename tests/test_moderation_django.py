@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
@@ -168,6 +169,22 @@ def test_rules_for_circle_is_cached_and_follows_rule_changes(django_assert_num_q
         engine_moderate("purple elephant", rules=rules_for_circle(circle)).categories
         == ()
     )
+
+
+@pytest.mark.django_db
+def test_a_compiled_rule_set_is_left_out_of_garbage_collection():
+    """Full collections would walk its tens of thousands of objects, pausing every
+    socket of the process; frozen, they are skipped (and still freed by reference
+    counting once the rules change)."""
+    circle = make_circle()
+    Rule.objects.create(
+        program=circle.program, category="crisis", pattern="purple elephant", severity=3
+    )
+    clear_cache()
+    rules = rules_for_circle(circle)
+    parts = [rules.main, *rules.extra]
+    assert not any(obj is part for obj in gc.get_objects() for part in parts)
+    assert gc.get_freeze_count() > 10_000
 
 
 @pytest.mark.django_db
