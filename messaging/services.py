@@ -377,7 +377,7 @@ def _store(checked: _Checked) -> Ack:
             broadcast.monitors_group(access.member.program_id),
             {"type": broadcast.FLAG, "flag": flag},
         )
-    logger.info(
+    logger.debug(  # every message: too many for INFO
         "message stored circle=%s seq=%s status=%s length=%s",
         circle_id,
         seq,
