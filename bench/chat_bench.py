@@ -1,12 +1,13 @@
-"""Chat load on one Circles server process (in-memory layer, SQLite): delivery ratio
-and latency at a set offered rate.
+"""Chat load on one Circles server process (in-memory layer, SQLite or PostgreSQL):
+delivery ratio and latency at a set offered rate.
 
-    python bench/chat_bench.py [--rate 150] [--seconds 20]
+    python bench/chat_bench.py [--rate 150] [--seconds 20] [--database sqlite|postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -15,15 +16,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import make_site, rooms_for, run_load, write_result
 
+NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rate", type=float, default=150.0, help="offered messages/s")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--circles", type=int, default=20, help="circles per program")
+    parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
     args = parser.parse_args()
+    if args.database == "postgres" and not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/postgres"
     with tempfile.TemporaryDirectory() as tmp:
-        site = make_site(Path(tmp), circles=args.circles)
+        site = make_site(Path(tmp), circles=args.circles, database=args.database)
         try:
             server = site.start_server()
             rooms = rooms_for(site)
@@ -45,7 +51,8 @@ def main() -> None:
         finally:
             site.close()
     path = write_result(
-        "chat", {"config": "1 process, in-memory layer, SQLite", **result}
+        "chat",
+        {"config": f"1 process, in-memory layer, {NAMES[args.database]}", **result},
     )
     latency = result["latency_ms"]
     print(

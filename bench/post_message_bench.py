@@ -105,6 +105,35 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         send(count + 1, "queries")
     sql = [q["sql"][:160] for q in queries.captured_queries]
 
+    # Time at the driver per statement (round trip included), the rest is Python.
+    spent: dict[str, list[float]] = {}
+
+    def clock(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = " ".join(sql.split())[:48]
+            spent.setdefault(key, []).append((time.perf_counter() - started) * 1000)
+
+    with connection.execute_wrapper(clock):
+        timed_started = time.perf_counter()
+        for n in range(count):
+            send(n, "clocked")
+        timed_ms = (time.perf_counter() - timed_started) * 1000
+    in_statements = sum(sum(v) for v in spent.values())
+    statements = sorted(
+        (
+            {
+                "sql": key,
+                "per_message": round(len(v) / count, 2),
+                "mean_ms": round(statistics.fmean(v), 3),
+            }
+            for key, v in spent.items()
+        ),
+        key=lambda row: -row["mean_ms"] * row["per_message"],
+    )
+
     from messaging.models import Circle
 
     circle = Circle.objects.get(pk=rooms[0]["id"])
@@ -149,6 +178,9 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         "reconnect_every_call": summary(reconnect),
         "moderate_only": summary(moderate_ms),
         "queries_per_message": len(sql),
+        "statement_ms_per_message": round(in_statements / count, 3),
+        "other_ms_per_message": round((timed_ms - in_statements) / count, 3),
+        "statements": statements[:12],
         "queries": sql,
         "profile_top_cumulative": [
             {
@@ -214,6 +246,12 @@ def main() -> None:
         f"CONN_MAX_AGE=0); moderate() alone {result['moderate_only']['mean_ms']} ms; "
         f"first message cold {result['cold_first_message_ms']} ms"
     )
+    print(
+        f"  per message: {result['statement_ms_per_message']} ms in SQL statements "
+        f"(driver and round trip), {result['other_ms_per_message']} ms the rest"
+    )
+    for row in result["statements"]:
+        print(f"  {row['mean_ms']:7.3f} ms x {row['per_message']}  {row['sql']}")
     for row in result["profile_top_cumulative"][:15]:
         print(f"  {row['ms_per_message']:7.3f} ms  {row['function']}")
     print(f"-> {path}")
