@@ -711,7 +711,7 @@ def archive_micro(quick: bool, seconds_left: float) -> dict[str, Any]:
 PROFILE_PARTS = {
     # label: a frame that marks it (inclusive: a sample counts once per label)
     "sync thread (database_sync_to_async)": "DatabaseSyncToAsync.thread_handler",
-    "post_message": "post_message (messaging/services.py",
+    "post_messages (a batch of sends)": "post_messages (messaging/services.py",
     "  chat_access (lock, membership, clearance, agreement)": "chat_access (",
     "  earlier_ack (idempotency)": "earlier_ack (messaging/services.py",
     "  recent_texts (look-back, decrypts 3 messages)": "recent_texts (",
