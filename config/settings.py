@@ -120,7 +120,8 @@ DATABASES = {
 }
 ON_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 if ON_SQLITE:
-    DATABASES["default"]["ENGINE"] = "config.sqlite3"  # Django's, see its docstring
+    # Django's backend, each statement's placeholders converted once (config/sqlite3).
+    DATABASES["default"]["ENGINE"] = "config.sqlite3"
     # IMMEDIATE takes SQLite's single write lock at BEGIN, so concurrent writers queue
     # instead of failing with "database is locked" half-way through a transaction.
     # The connection is kept (CONN_MAX_AGE above): closing one checkpoints the WAL,
