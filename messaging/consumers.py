@@ -171,9 +171,14 @@ class CircleConsumer(Consumer):
                 raise RateLimited(_("Too many frames; slow down."))
             await self.handle(parse_client_frame(text_data, bytes_data))
         except Exception as error:  # not BaseException: cancellation must propagate
-            if self.answering:  # errors name no client_id: answer in frame order
-                await asyncio.wait(self.answering)
+            await self.after_sends()
             await self.answer_error(error)
+
+    async def after_sends(self) -> None:
+        """Wait until the sends before this frame are answered: a socket answers its
+        frames in order (an error names no client_id)."""
+        if self.answering:
+            await asyncio.wait(self.answering)
 
     async def answer_error(self, error: Exception) -> None:
         """Tell the client what went wrong with its frame."""
@@ -241,6 +246,7 @@ class CircleConsumer(Consumer):
                 page = await in_db_thread(list_history)(
                     user=user, circle_id=member.circle_id, before=before, limit=limit
                 )
+                await self.after_sends()
                 await self.send(
                     text_data=frame_json(page.frame_for("history", member.user_id))
                 )
@@ -248,6 +254,7 @@ class CircleConsumer(Consumer):
                 page = await in_db_thread(list_after)(
                     user=user, circle_id=member.circle_id, after=after
                 )
+                await self.after_sends()
                 await self.send(
                     text_data=frame_json(page.frame_for("resume", member.user_id))
                 )
@@ -268,6 +275,7 @@ class CircleConsumer(Consumer):
                     seq=seq,
                     reason=reason,
                 )
+                await self.after_sends()
                 await self.send(text_data=frame_json({"type": "reported", "seq": seq}))
 
     async def call(self, service: Callable[..., T], **kwargs: Any) -> T:
