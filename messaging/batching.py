@@ -21,11 +21,11 @@ from messaging import broadcast
 from messaging.services import Ack, Outcome, Send, post_messages
 
 MAX_BATCH = 64  # sends per transaction: bounds how long the circles' rows stay locked
-# Batches stored at once on PostgreSQL. More than two made it worse on 2 cores: the
-# lanes' threads queue for the GIL between statements while holding circles' row
-# locks (chat_bench.py --database postgres at 150 msg/s: p99 117-139 ms with two,
-# 266-548 ms with four, 117-199 ms with one).
-LANES_WITH_THREAD_POOL = 2
+# Batches stored at once on PostgreSQL: one. With two, a resend of the same client_id
+# could sit in both: the second batch's gate waits on the circle's row lock but reads
+# messages from a snapshot older than the first's commit, misses the earlier send and
+# fails on the unique client_id (CI, fuzz test). One lane: p99 117-199 ms at 150 msg/s.
+LANES_WITH_THREAD_POOL = 1
 
 Waiting = tuple[Send, "asyncio.Future[Outcome]"]
 
