@@ -180,9 +180,9 @@ CHANNEL_LAYERS = (
 )
 
 # Chat sockets do their database work (messaging/consumers.py) on one thread per process
-# on SQLite, which has one writer anyway. On PostgreSQL they use a small pool: a send
-# waits for its commit to reach the disk, and circles need not queue behind each other
-# (each circle's row lock still orders its own messages).
+# on SQLite, which has one writer anyway. On PostgreSQL they use a small pool, so that a
+# history or resume read need not wait behind a batch of sends being committed; the
+# sends themselves are stored one batch at a time (messaging/batching.py).
 CHAT_DB_THREAD_POOL = os.environ.get(
     "CHAT_DB_THREAD_POOL",
     "0" if ON_SQLITE else "1",

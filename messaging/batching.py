@@ -15,17 +15,10 @@ import asyncio
 import weakref
 from typing import Any
 
-from django.conf import settings
-
 from messaging import broadcast
 from messaging.services import Ack, Outcome, Send, post_messages
 
 MAX_BATCH = 64  # sends per transaction: bounds how long the circles' rows stay locked
-# Batches stored at once on PostgreSQL: one. With two, a resend of the same client_id
-# could sit in both: the second batch's gate waits on the circle's row lock but reads
-# messages from a snapshot older than the first's commit, misses the earlier send and
-# fails on the unique client_id (CI, fuzz test). One lane: p99 117-199 ms at 150 msg/s.
-LANES_WITH_THREAD_POOL = 1
 
 Waiting = tuple[Send, "asyncio.Future[Outcome]"]
 
@@ -33,27 +26,27 @@ Waiting = tuple[Send, "asyncio.Future[Outcome]"]
 class SendQueue:
     """The sends of one event loop and channel layer waiting for the database.
 
-    `lanes` batches are stored at a time: one on SQLite (one writer, one database
-    thread), more on PostgreSQL (settings.CHAT_DB_THREAD_POOL), where a batch mostly
-    waits on the network. A batch locks its circles' rows in circle order, so two
-    batches never wait on each other in a cycle."""
+    One batch is stored at a time, on PostgreSQL too. Measured with two at once
+    (2026-11-30): a resend of the same client_id could sit in both batches; the
+    second one's gate waited on the circle's row lock, then read from a snapshot older
+    than the first's commit, missed the earlier send and failed on the unique
+    client_id. Two batches at once were not faster either: at 150 msg/s on PostgreSQL,
+    p99 117-139 ms against 117-199 ms with one, and 266-548 ms with four (their
+    threads hold rows locked while they wait for the GIL)."""
 
-    def __init__(self, layer: Any, run_in_db_thread: Any, lanes: int = 1) -> None:
+    def __init__(self, layer: Any, run_in_db_thread: Any) -> None:
         self.layer = layer
         self.run_in_db_thread = run_in_db_thread
-        self.lanes = lanes
         self.waiting: list[Waiting] = []
-        self.drainers: set[asyncio.Future[None]] = set()
+        self.drainer: asyncio.Future[None] | None = None
 
     def enqueue(self, send: Send) -> asyncio.Future[Outcome]:
         """Put `send` in line now (a socket's sends are stored in the order it
         enqueued them); the future gives its ack, or the error to answer it with."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self.waiting.append((send, future))
-        if len(self.drainers) < self.lanes:
-            drainer = asyncio.ensure_future(self.drain())
-            self.drainers.add(drainer)
-            drainer.add_done_callback(self.drainers.discard)
+        if self.drainer is None or self.drainer.done():
+            self.drainer = asyncio.ensure_future(self.drain())
         return future
 
     async def post(self, send: Send) -> Ack:
@@ -66,7 +59,9 @@ class SendQueue:
         while self.waiting:
             batch = self.waiting[:MAX_BATCH]
             del self.waiting[:MAX_BATCH]
-            batch.sort(key=lambda waiting: waiting[0].circle_id)  # stable: in order
+            # Circle order, as post_messages locks their rows; stable: a socket's
+            # sends stay in the order it sent them.
+            batch.sort(key=lambda waiting: waiting[0].circle_id)
             await self.store(batch)
 
     async def store(self, batch: list[Waiting]) -> None:
@@ -102,6 +97,5 @@ def queue_for(layer: Any, run_in_db_thread: Any) -> SendQueue:
     per_layer = _queues.setdefault(asyncio.get_running_loop(), {})
     queue = per_layer.get(id(layer))
     if queue is None or queue.layer is not layer:
-        lanes = LANES_WITH_THREAD_POOL if settings.CHAT_DB_THREAD_POOL else 1
-        queue = per_layer[id(layer)] = SendQueue(layer, run_in_db_thread, lanes)
+        queue = per_layer[id(layer)] = SendQueue(layer, run_in_db_thread)
     return queue
