@@ -304,21 +304,23 @@ def test_a_mentors_hours_are_sessions_attended_plus_logged_time(circle_set):
         session_id=session.pk,
         attended={u.pk for u in circle_set.members},
     )
+    # The session's day, not today: three hours ago may be last month.
+    day = timezone.localdate(session.starts_at)
     log_activity(
         user=circle_set.coordinator,
         circle_id=circle_set.circle.pk,
-        day=timezone.localdate(),
+        day=day,
         minutes=45,
         kind=ActivityLog.Kind.PREPARATION,
     )
-    [coordinator, other] = mentor_hours(
-        mentors=circle_set.mentors, month=timezone.localdate()
-    )
+    [coordinator, other] = mentor_hours(mentors=circle_set.mentors, month=day)
     assert (coordinator.session_minutes, coordinator.extra_minutes) == (60, 45)
     assert (coordinator.total_minutes, other.total_minutes) == (105, 60)
     # The monitors' under-hours list reads the same ledger.
     monitor = staff(circle_set.program)
-    under = {row.mentor_id: row.minutes for row in list_under_hours(user=monitor)}
+    under = {
+        row.mentor_id: row.minutes for row in list_under_hours(user=monitor, month=day)
+    }
     assert under[circle_set.coordinator.pk] == 105
 
 
