@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -68,6 +71,33 @@ def world(db: None) -> World:
 @pytest.fixture
 def events(monkeypatch, django_capture_on_commit_callbacks) -> Events:  # type: ignore[no-untyped-def]
     return record_events(monkeypatch, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture(autouse=True)
+def close_worker_threads_connections() -> Iterator[None]:
+    """Channels' test communicator turns close_old_connections off while a consumer
+    runs, so a connection opened on a worker thread of the test's event loop (the
+    PostgreSQL pool, CHAT_DB_THREAD_POOL) stayed open after the thread ended: 57 by
+    the end of a run, and PostgreSQL would not drop the test database ("being accessed
+    by other users"). Close them once their thread is gone."""
+    from django.db.backends.signals import connection_created
+
+    opened: list[tuple[threading.Thread, Any]] = []
+
+    def remember(sender: object, connection: Any, **kwargs: object) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            opened.append((threading.current_thread(), connection))
+
+    connection_created.connect(remember, weak=False)
+    yield
+    connection_created.disconnect(remember)
+    for thread, connection in opened:
+        if not thread.is_alive() and connection.connection is not None:
+            connection.inc_thread_sharing()  # its own thread has ended
+            try:
+                connection.close()
+            finally:
+                connection.dec_thread_sharing()
 
 
 @pytest.fixture(autouse=True)
