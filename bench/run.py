@@ -699,7 +699,9 @@ def archive_micro(quick: bool, seconds_left: float) -> dict[str, Any]:
         # run's figures for them, dated, rather than lose them.
         if "commands_on_sqlite" in earlier and "commands_on_sqlite" not in current:
             current["commands_on_sqlite"] = earlier["commands_on_sqlite"]
-            current["commands_on_sqlite_date"] = earlier.get("machine", {}).get("date")
+            current["commands_on_sqlite_date"] = earlier.get(
+                "commands_on_sqlite_date", earlier.get("machine", {}).get("date")
+            )
             path.write_text(json.dumps(current, indent=2) + "\n")
         outcome["results"] = current
     return outcome
